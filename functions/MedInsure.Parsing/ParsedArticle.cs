@@ -28,7 +28,11 @@ public sealed record ParsedDump(
     string Encoding,
     string ContentHash,
     IReadOnlyList<ParsedArticle> Articles,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>The page's 大家都在搜 keywords, when it has that block (kept out of every article).</summary>
+    public IReadOnlyList<string> SearchTerms { get; init; } = [];
+}
 
 /// <summary>The outcome for one input (a file, or one member of a zip): parsed, or rejected with a reason.</summary>
 public sealed record DumpOutcome(string Name, ParsedDump? Dump, string? RejectionReason, string ContentHash)

@@ -1,1 +1,20 @@
-Console.WriteLine("benchmarks: pending");
+using MedInsure.Benchmarks;
+
+// One entry point for every benchmark: each prints its figures next to a baseline measured in the same run.
+var benchmarks = new Dictionary<string, (string Description, Func<string[], Task<int>> Run)>(StringComparer.Ordinal)
+{
+    ["parse"] = ("dump parsing throughput vs decode-only (issue #2)", a => Task.FromResult(ParseBenchmark.Run(a))),
+};
+
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
+{
+    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/MedInsure.Benchmarks -- <benchmark> [options]");
+    foreach (var (name, (description, _)) in benchmarks)
+    {
+        Console.Error.WriteLine($"  {name,-10} {description}");
+    }
+
+    return 2;
+}
+
+return await benchmark.Run(args[1..]);
