@@ -4,6 +4,7 @@ using MedInsure.Benchmarks;
 var benchmarks = new Dictionary<string, (string Description, Func<string[], Task<int>> Run)>(StringComparer.Ordinal)
 {
     ["parse"] = ("dump parsing throughput vs decode-only (issue #2)", a => Task.FromResult(ParseBenchmark.Run(a))),
+    ["region"] = ("region tagging titles/s vs a naive scan (issue #4)", a => Task.FromResult(RegionBenchmark.Run(a))),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
