@@ -13,6 +13,7 @@ internal static class CommandLine
     private static readonly Dictionary<string, Func<string[], Task<int>>> Commands = new(StringComparer.Ordinal)
     {
         ["parse"] = a => ParseCommand.RunAsync(a, Console.Out, Console.Error),
+        ["ingest"] = a => IngestCommand.RunAsync(a, Console.Out, Console.Error),
     };
 
     public static bool TryGetCommand(string[] args, out Func<string[], Task<int>> command)

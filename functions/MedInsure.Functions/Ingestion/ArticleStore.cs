@@ -1,0 +1,112 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using MedInsure.Functions.Storage;
+
+namespace MedInsure.Functions.Ingestion;
+
+/// <summary>
+/// Writes articles with optimistic concurrency: a new article is an Add (batched with others); an existing one is
+/// read, merged and replaced under its ETag, retrying when another ingestion got there first.
+/// </summary>
+public sealed class ArticleStore(StorageProvisioner storage) : IAsyncDisposable
+{
+    private const int MaxAttempts = 12;
+
+    private readonly Lazy<TableBatchWriter> writer = new(() => new TableBatchWriter(storage.Table(storage.Options.ArticlesTable)));
+
+    public TableClient Table => storage.Table(storage.Options.ArticlesTable);
+
+    public async Task<ArticleChange> SaveAsync(StoredArticle incoming, CancellationToken cancellationToken)
+    {
+        var bodyBlob = await StoreLongBodyAsync(incoming, cancellationToken);
+        var status = await writer.Value.SubmitAsync(
+            new TableTransactionAction(TableTransactionActionType.Add, ArticleEntityMapper.ToEntity(incoming, bodyBlob)), cancellationToken);
+        if (status == TableWriteStatus.Succeeded)
+        {
+            return ArticleChange.New;
+        }
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var found = await Table.GetEntityIfExistsAsync<TableEntity>(
+                ArticleIdentity.PartitionFor(incoming.Id), incoming.Id, cancellationToken: cancellationToken);
+            if (!found.HasValue || found.Value is null)
+            {
+                status = await writer.Value.SubmitAsync(
+                    new TableTransactionAction(TableTransactionActionType.Add, ArticleEntityMapper.ToEntity(incoming, bodyBlob)), cancellationToken);
+                if (status == TableWriteStatus.Succeeded)
+                {
+                    return ArticleChange.New;
+                }
+
+                continue;
+            }
+
+            var entity = found.Value;
+            var existing = await ReadAsync(entity, cancellationToken);
+            var (merged, change) = ArticleMerger.Merge(existing, incoming);
+            if (ReferenceEquals(merged, existing))
+            {
+                return change;
+            }
+
+            var mergedBlob = ReferenceEquals(merged.Body, incoming.Body) ? bodyBlob : ArticleEntityMapper.BodyBlobOf(entity);
+            status = await writer.Value.SubmitAsync(
+                new TableTransactionAction(TableTransactionActionType.UpdateReplace, ArticleEntityMapper.ToEntity(merged, mergedBlob), entity.ETag),
+                cancellationToken);
+            if (status == TableWriteStatus.Succeeded)
+            {
+                return change;
+            }
+
+            // Lost a race with a concurrent ingestion: back off a little and merge again on fresh state.
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * (attempt + 1))), cancellationToken);
+        }
+
+        throw new InvalidOperationException($"Article {incoming.Id} kept changing under {MaxAttempts} attempts to merge it; the ingestion will be retried.");
+    }
+
+    public async Task<StoredArticle?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        var found = await Table.GetEntityIfExistsAsync<TableEntity>(ArticleIdentity.PartitionFor(id), id, cancellationToken: cancellationToken);
+        return found.HasValue && found.Value is not null ? await ReadAsync(found.Value, cancellationToken) : null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (writer.IsValueCreated)
+        {
+            await writer.Value.DisposeAsync();
+        }
+    }
+
+    private async Task<StoredArticle> ReadAsync(TableEntity entity, CancellationToken cancellationToken)
+    {
+        string? body = null;
+        if (ArticleEntityMapper.BodyBlobOf(entity) is { } blobName)
+        {
+            var content = await Bodies.GetBlobClient(blobName).DownloadContentAsync(cancellationToken);
+            body = content.Value.Content.ToString();
+        }
+
+        return ArticleEntityMapper.FromEntity(entity, body);
+    }
+
+    private BlobContainerClient Bodies => storage.Container(storage.Options.BodiesContainer);
+
+    // Content-addressed, so a retried write uploads the same name and nothing is orphaned twice.
+    private async Task<string?> StoreLongBodyAsync(StoredArticle article, CancellationToken cancellationToken)
+    {
+        if (!ArticleEntityMapper.NeedsBlob(article))
+        {
+            return null;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(article.Body);
+        var name = $"{article.Id}/{Convert.ToHexStringLower(SHA256.HashData(bytes))[..16]}.txt";
+        await Bodies.GetBlobClient(name).UploadAsync(new BinaryData(bytes), overwrite: true, cancellationToken);
+        return name;
+    }
+}

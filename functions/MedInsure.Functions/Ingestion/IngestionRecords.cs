@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using MedInsure.Functions.Storage;
+
+namespace MedInsure.Functions.Ingestion;
+
+/// <summary>
+/// Ingestion records. Two rows per record in one table: partition "id" for point reads by id, partition "time"
+/// (row key = inverted start ticks + id) for newest-first paging.
+/// </summary>
+public sealed class IngestionRecords(StorageProvisioner storage)
+{
+    private const string ById = "id";
+    private const string ByTime = "time";
+    private const int MaxWarnings = 200;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private TableClient Table => storage.Table(storage.Options.IngestionsTable);
+
+    public async Task<IngestionRecord?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        var found = await Table.GetEntityIfExistsAsync<TableEntity>(ById, id, cancellationToken: cancellationToken);
+        return found.HasValue && found.Value is not null ? FromEntity(found.Value) : null;
+    }
+
+    public async Task SaveAsync(IngestionRecord record, CancellationToken cancellationToken)
+    {
+        var byId = ToEntity(record, ById, record.Id);
+        var byTime = ToEntity(record, ByTime, TimeKey(record));
+        await Table.UpsertEntityAsync(byId, TableUpdateMode.Replace, cancellationToken);
+        await Table.UpsertEntityAsync(byTime, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>Newest first. The continuation is the last row key served; callers wrap it in an opaque token.</summary>
+    public async Task<(IReadOnlyList<IngestionRecord> Items, string? Next)> ListAsync(int limit, string? after, CancellationToken cancellationToken)
+    {
+        var filter = after is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {ByTime}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {ByTime} and RowKey gt {after}");
+        var items = new List<IngestionRecord>(limit);
+        string? last = null;
+        await foreach (var page in Table.QueryAsync<TableEntity>(filter, maxPerPage: limit, cancellationToken: cancellationToken).AsPages(pageSizeHint: limit))
+        {
+            foreach (var entity in page.Values)
+            {
+                if (items.Count == limit)
+                {
+                    return (items, last);
+                }
+
+                items.Add(FromEntity(entity));
+                last = entity.RowKey;
+            }
+
+            if (page.ContinuationToken is null)
+            {
+                return (items, null);
+            }
+
+            if (items.Count == limit)
+            {
+                return (items, last);
+            }
+        }
+
+        return (items, null);
+    }
+
+    private static string TimeKey(IngestionRecord record) =>
+        $"{(DateTimeOffset.MaxValue.UtcTicks - record.StartedAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture)}-{record.Id}";
+
+    private static TableEntity ToEntity(IngestionRecord record, string partition, string row) => new(partition, row)
+    {
+        ["Id"] = record.Id,
+        ["Dump"] = record.Dump,
+        ["Parent"] = record.Parent,
+        ["Status"] = record.Status,
+        ["Articles"] = record.Articles,
+        ["New"] = record.New,
+        ["Updated"] = record.Updated,
+        ["Unchanged"] = record.Unchanged,
+        ["Warnings"] = JsonSerializer.Serialize(record.Warnings.Take(MaxWarnings), Json),
+        ["WarningCount"] = record.Warnings.Count,
+        ["Reason"] = record.Reason,
+        ["Encoding"] = record.Encoding,
+        ["ContentHash"] = record.ContentHash,
+        ["Size"] = record.Size,
+        ["QuarantineBlob"] = record.QuarantineBlob,
+        ["Attempts"] = record.Attempts,
+        ["StartedAt"] = record.StartedAt,
+        ["CompletedAt"] = record.CompletedAt,
+    };
+
+    private static IngestionRecord FromEntity(TableEntity e) => new()
+    {
+        Id = e.GetString("Id") ?? e.RowKey,
+        Dump = e.GetString("Dump") ?? "",
+        Parent = e.GetString("Parent"),
+        Status = e.GetString("Status") ?? IngestionStatus.Failed,
+        Articles = e.GetInt32("Articles") ?? 0,
+        New = e.GetInt32("New") ?? 0,
+        Updated = e.GetInt32("Updated") ?? 0,
+        Unchanged = e.GetInt32("Unchanged") ?? 0,
+        Warnings = JsonSerializer.Deserialize<List<string>>(e.GetString("Warnings") ?? "[]", Json) ?? [],
+        Reason = e.GetString("Reason"),
+        Encoding = e.GetString("Encoding"),
+        ContentHash = e.GetString("ContentHash"),
+        Size = e.GetInt64("Size") ?? 0,
+        QuarantineBlob = e.GetString("QuarantineBlob"),
+        Attempts = e.GetInt32("Attempts") ?? 0,
+        StartedAt = e.GetDateTimeOffset("StartedAt") ?? DateTimeOffset.MinValue,
+        CompletedAt = e.GetDateTimeOffset("CompletedAt"),
+    };
+}
+
+internal static class RequestFailedExceptionExtensions
+{
+    /// <summary>Storage outages and throttling: worth retrying later rather than rejecting the dump.</summary>
+    public static bool IsTransient(this Exception ex) => ex switch
+    {
+        RequestFailedException r => r.Status is 0 or 408 or 429 or >= 500,
+        HttpRequestException or TimeoutException or IOException => true,
+        AggregateException a => a.InnerExceptions.Any(IsTransient),
+        _ => ex.InnerException?.IsTransient() ?? false,
+    };
+}

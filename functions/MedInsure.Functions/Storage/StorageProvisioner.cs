@@ -1,0 +1,65 @@
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Options;
+
+namespace MedInsure.Functions.Storage;
+
+/// <summary>Creates the tables and containers once per process; in Azure, Bicep has created them already and this is a no-op.</summary>
+public sealed class StorageProvisioner(TableServiceClient tables, BlobServiceClient blobs, IOptions<StorageOptions> options)
+{
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private volatile bool done;
+
+    public StorageOptions Options => options.Value;
+
+    public async Task EnsureAsync(CancellationToken cancellationToken)
+    {
+        if (done)
+        {
+            return;
+        }
+
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (done)
+            {
+                return;
+            }
+
+            var o = options.Value;
+            foreach (var table in new[] { o.ArticlesTable, o.IngestionsTable })
+            {
+                await IgnoreConflict(() => tables.CreateTableIfNotExistsAsync(o.Table(table), cancellationToken));
+            }
+
+            foreach (var container in new[] { o.DumpsContainer, o.QuarantineContainer, o.BodiesContainer })
+            {
+                await IgnoreConflict(() => blobs.GetBlobContainerClient(o.Container(container)).CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+            }
+
+            done = true;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public TableClient Table(string name) => tables.GetTableClient(options.Value.Table(name));
+
+    public BlobContainerClient Container(string name) => blobs.GetBlobContainerClient(options.Value.Container(name));
+
+    private static async Task IgnoreConflict(Func<Task> create)
+    {
+        try
+        {
+            await create();
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // Created concurrently by another instance.
+        }
+    }
+}

@@ -1,0 +1,170 @@
+using System.Threading.Channels;
+using Azure;
+using Azure.Data.Tables;
+
+namespace MedInsure.Functions.Storage;
+
+/// <summary>The result of one queued table action.</summary>
+public enum TableWriteStatus
+{
+    Succeeded,
+
+    /// <summary>Add of an entity that exists (409).</summary>
+    Conflict,
+
+    /// <summary>ETag no longer matches (412) or the entity vanished (404) under an update.</summary>
+    PreconditionFailed,
+}
+
+/// <summary>
+/// Coalesces single-entity writes from concurrent ingestions into entity-group transactions (≤100 actions, one
+/// partition), so a bulk upload costs about one request per partition and batch instead of one per article.
+/// A failed action fails alone: the rest of its batch is resubmitted.
+/// </summary>
+public sealed class TableBatchWriter : IAsyncDisposable
+{
+    private const int MaxBatch = 100;
+
+    private readonly TableClient table;
+    private readonly TimeSpan linger;
+    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task pump;
+
+    public TableBatchWriter(TableClient table, TimeSpan? linger = null)
+    {
+        this.table = table;
+        this.linger = linger ?? TimeSpan.FromMilliseconds(5);
+        pump = Task.Run(PumpAsync);
+    }
+
+    public Task<TableWriteStatus> SubmitAsync(TableTransactionAction action, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(action, new TaskCompletionSource<TableWriteStatus>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!queue.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(TableBatchWriter));
+        }
+
+        return pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        await pump;
+    }
+
+    private async Task PumpAsync()
+    {
+        var reader = queue.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            // Let concurrent producers add to this round before it is cut into batches.
+            await Task.Delay(linger);
+            var round = new List<Pending>();
+            while (reader.TryRead(out var item))
+            {
+                round.Add(item);
+            }
+
+            var batches = new List<List<Pending>>();
+            foreach (var partition in round.GroupBy(p => p.Action.Entity.PartitionKey, StringComparer.Ordinal))
+            {
+                batches.AddRange(SplitIntoBatches(partition));
+            }
+
+            await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (batch, _) => await ExecuteAsync(batch));
+        }
+    }
+
+    // A transaction may not touch one row twice, so a repeated row key opens a new batch.
+    private static IEnumerable<List<Pending>> SplitIntoBatches(IEnumerable<Pending> partition)
+    {
+        var open = new List<(List<Pending> Items, HashSet<string> Keys)>();
+        foreach (var item in partition)
+        {
+            var target = open.FirstOrDefault(b => b.Items.Count < MaxBatch && !b.Keys.Contains(item.Action.Entity.RowKey));
+            if (target.Items is null)
+            {
+                target = ([], new HashSet<string>(StringComparer.Ordinal));
+                open.Add(target);
+            }
+
+            target.Items.Add(item);
+            target.Keys.Add(item.Action.Entity.RowKey);
+        }
+
+        return open.Select(b => b.Items);
+    }
+
+    private async Task ExecuteAsync(List<Pending> batch)
+    {
+        var remaining = batch;
+        while (remaining.Count > 0)
+        {
+            try
+            {
+                if (remaining.Count == 1)
+                {
+                    await ExecuteSingleAsync(remaining[0]);
+                }
+                else
+                {
+                    await table.SubmitTransactionAsync(remaining.Select(p => p.Action));
+                    foreach (var item in remaining)
+                    {
+                        item.Completion.TrySetResult(TableWriteStatus.Succeeded);
+                    }
+                }
+
+                return;
+            }
+            catch (TableTransactionFailedException ex) when (ex.FailedTransactionActionIndex is int index && index < remaining.Count && StatusOf(ex.Status) is { } status)
+            {
+                remaining[index].Completion.TrySetResult(status);
+                remaining = [.. remaining.Where((_, i) => i != index)];
+            }
+            catch (Exception ex)
+            {
+                foreach (var item in remaining)
+                {
+                    item.Completion.TrySetException(ex);
+                }
+
+                return;
+            }
+        }
+    }
+
+    private async Task ExecuteSingleAsync(Pending item)
+    {
+        var action = item.Action;
+        try
+        {
+            _ = action.ActionType switch
+            {
+                TableTransactionActionType.Add => await table.AddEntityAsync(action.Entity),
+                TableTransactionActionType.UpdateReplace => await table.UpdateEntityAsync(action.Entity, action.ETag, TableUpdateMode.Replace),
+                TableTransactionActionType.UpdateMerge => await table.UpdateEntityAsync(action.Entity, action.ETag, TableUpdateMode.Merge),
+                TableTransactionActionType.UpsertReplace => await table.UpsertEntityAsync(action.Entity, TableUpdateMode.Replace),
+                TableTransactionActionType.UpsertMerge => await table.UpsertEntityAsync(action.Entity, TableUpdateMode.Merge),
+                TableTransactionActionType.Delete => await table.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey, action.ETag),
+                _ => throw new NotSupportedException(action.ActionType.ToString()),
+            };
+            item.Completion.TrySetResult(TableWriteStatus.Succeeded);
+        }
+        catch (RequestFailedException ex) when (StatusOf(ex.Status) is { } status)
+        {
+            item.Completion.TrySetResult(status);
+        }
+    }
+
+    private static TableWriteStatus? StatusOf(int status) => status switch
+    {
+        409 => TableWriteStatus.Conflict,
+        412 or 404 => TableWriteStatus.PreconditionFailed,
+        _ => null,
+    };
+
+    private sealed record Pending(TableTransactionAction Action, TaskCompletionSource<TableWriteStatus> Completion);
+}

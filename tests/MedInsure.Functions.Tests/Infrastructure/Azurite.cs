@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace MedInsure.Functions.Tests.Infrastructure;
+
+/// <summary>
+/// A real Azurite (the npm package pinned in the repo's package.json) on free loopback ports. In memory by default;
+/// with a folder it persists, so a test can stop and restart it to simulate a storage outage.
+/// </summary>
+public sealed class Azurite : IAsyncDisposable
+{
+    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private readonly string? location;
+    private Process? process;
+
+    private Azurite(string? location)
+    {
+        this.location = location;
+        BlobPort = FreePort();
+        QueuePort = FreePort();
+        TablePort = FreePort();
+    }
+
+    public int BlobPort { get; }
+    public int QueuePort { get; }
+    public int TablePort { get; }
+
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;" +
+        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;" +
+        $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
+
+    public static async Task<Azurite> StartAsync(string? persistTo = null)
+    {
+        var azurite = new Azurite(persistTo);
+        await azurite.StartProcessAsync();
+        return azurite;
+    }
+
+    public async Task StopAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            // SIGTERM lets Azurite flush its metadata to disk, as a storage service coming back after an outage would have it.
+            _ = Kill(process.Id, 15);
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+
+        process?.Dispose();
+        process = null;
+    }
+
+    public Task RestartAsync() => StartProcessAsync();
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private async Task StartProcessAsync()
+    {
+        var executable = Path.Combine(RepoPaths.Root, "node_modules", ".bin", "azurite");
+        if (!File.Exists(executable))
+        {
+            throw new InvalidOperationException($"Azurite is not installed at {executable}: run `npm ci` in {RepoPaths.Root} (the test command in README.md does).");
+        }
+
+        var info = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+        {
+            "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
+            "--blobHost", "127.0.0.1", "--blobPort", BlobPort.ToString(),
+            "--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString(),
+            "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString(),
+        })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        if (location is null)
+        {
+            info.ArgumentList.Add("--inMemoryPersistence");
+        }
+        else
+        {
+            info.ArgumentList.Add("--location");
+            info.ArgumentList.Add(location);
+        }
+
+        process = Process.Start(info) ?? throw new InvalidOperationException("could not start Azurite");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"Azurite exited at start with code {process.ExitCode}");
+            }
+
+            if (await IsListeningAsync(BlobPort) && await IsListeningAsync(TablePort))
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("Azurite did not start listening within 30 s");
+    }
+
+    private static async Task<bool> IsListeningAsync(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>One Azurite for the whole test assembly; every test isolates itself with its own table and container names.</summary>
+public sealed class AzuriteFixture : IAsyncLifetime
+{
+    public Azurite Azurite { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync() => Azurite = await Azurite.StartAsync();
+
+    public async ValueTask DisposeAsync() => await Azurite.DisposeAsync();
+}
+
+public static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "MedInsure.Functions.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("MedInsure.Functions.sln not found above the test binaries");
+    }
+}

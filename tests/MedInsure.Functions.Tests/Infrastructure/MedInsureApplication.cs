@@ -1,0 +1,73 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using MedInsure.Functions.Ingestion;
+using MedInsure.Functions.Storage;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MedInsure.Functions.Tests.Infrastructure;
+
+/// <summary>
+/// The app against a real Azurite, with its own table and container names so tests never see each other's data.
+/// The blob-trigger stand-in does not poll on its own: tests fire it with <see cref="TriggerAsync"/> for determinism.
+/// </summary>
+public sealed class MedInsureApplication(Azurite azurite, IDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+{
+    public string Prefix { get; } = "t" + Guid.NewGuid().ToString("N")[..10];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration(config =>
+        {
+            var values = new Dictionary<string, string?>
+            {
+                ["AzureWebJobsStorage"] = azurite.ConnectionString,
+                ["Storage:NamePrefix"] = Prefix,
+                ["BlobTrigger:Emulate"] = "false",
+            };
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            {
+                values[key] = value;
+            }
+
+            config.AddInMemoryCollection(values);
+        });
+    }
+
+    public StorageProvisioner Storage => Services.GetRequiredService<StorageProvisioner>();
+
+    public BlobContainerClient Dumps => Storage.Container(Storage.Options.DumpsContainer);
+
+    public BlobContainerClient Quarantine => Storage.Container(Storage.Options.QuarantineContainer);
+
+    public TableClient Articles => Storage.Table(Storage.Options.ArticlesTable);
+
+    public async Task UploadAsync(string name, byte[] content)
+    {
+        await Storage.EnsureAsync(CancellationToken.None);
+        await Dumps.GetBlobClient(name).UploadAsync(new BinaryData(content), overwrite: true);
+    }
+
+    public Task UploadAsync(string name, string content) => UploadAsync(name, System.Text.Encoding.UTF8.GetBytes(content));
+
+    /// <summary>Fires the blob trigger for everything new in the dumps container, as the host would.</summary>
+    public async Task<int> TriggerAsync()
+    {
+        await Storage.EnsureAsync(CancellationToken.None);
+        return await Services.GetRequiredService<BlobTriggerEmulator>().PollOnceAsync(CancellationToken.None);
+    }
+
+    public async Task<List<TableEntity>> AllArticlesAsync()
+    {
+        var list = new List<TableEntity>();
+        await foreach (var entity in Articles.QueryAsync<TableEntity>())
+        {
+            list.Add(entity);
+        }
+
+        return list;
+    }
+}

@@ -1,0 +1,39 @@
+using System.Text;
+
+namespace MedInsure.Functions.Tests.Infrastructure;
+
+/// <summary>Builds dumps in the content teams' page format, so each test states exactly the articles it needs.</summary>
+public static class TestDumps
+{
+    public sealed record Related(string Title, string? Summary, string Date = "2026-10-12");
+
+    public static string Page(string title, string body, params Related[] related)
+    {
+        var page = new StringBuilder();
+        page.Append(title).Append("\n\n").Append(body).Append("\n\n");
+        page.Append("提示:本内容不能代替面诊,如有不适请尽快就医。\n");
+        if (related.Length > 0)
+        {
+            page.Append("相关推荐\n\n");
+            foreach (var item in related)
+            {
+                page.Append(item.Title).Append("\n\n");
+                if (item.Summary is not null)
+                {
+                    page.Append(item.Summary).Append("\n\n");
+                }
+
+                page.Append("健康新闻 ").Append(item.Date).Append("\n\n");
+            }
+        }
+
+        return page.ToString();
+    }
+
+    /// <summary>A small, distinct, valid dump: main article plus two related items whose titles are unique to <paramref name="key"/>.</summary>
+    public static string Simple(string key) => Page(
+        $"盐城市医保报销比例是多少（{key}）",
+        $"职工医保在盐城市定点医院住院，报销比例按医院等级确定。本文编号{key}，介绍起付线和封顶线的规定。\n参保人出院时直接结算，个人只需支付自付部分。",
+        new Related($"萍乡社保卡怎么激活（{key}）", $"新卡需要先到银行网点激活金融功能，再激活社保功能。编号{key}。"),
+        new Related($"成都异地就医备案怎么办理（{key}）", $"可以通过国家医保服务平台办理备案，备案后直接结算。编号{key}。", "2026-10-15"));
+}

@@ -1,0 +1,92 @@
+using MedInsure.Functions.Ingestion;
+
+namespace MedInsure.Functions.Tests.Ingestion;
+
+public sealed class ArticleMergerTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 1, 8, 0, 0, TimeSpan.Zero);
+
+    private static StoredArticle Article(string body, bool fullText, DateOnly? date, string dump, int position, string ingestion, string? shortAnswer = null) => new()
+    {
+        Id = ArticleIdentity.IdFor("社保卡怎么激活"),
+        Title = "社保卡怎么激活",
+        ShortAnswer = shortAnswer,
+        Body = body,
+        IsFullText = fullText,
+        Date = date,
+        Tags = new ArticleTags("card", 0.9, false, "m1", "000000", "全国", null, null, null, []),
+        Sources = [new ArticleSource(dump, position, ingestion, Now)],
+        FirstSeenAt = Now,
+        UpdatedAt = Now,
+        CreatedBy = ingestion,
+        UpdatedBy = ingestion,
+    };
+
+    [Fact]
+    public void MainArticleTextReplacesALongerRelatedSnippet()
+    {
+        var snippet = Article(new string('摘', 300), fullText: false, new DateOnly(2026, 10, 3), "a.txt", 4, "i1");
+        var main = Article("完整正文。", fullText: true, new DateOnly(2026, 10, 9), "b.txt", 0, "i2");
+
+        var (merged, change) = ArticleMerger.Merge(snippet, main);
+
+        Assert.Equal(ArticleChange.Updated, change);
+        Assert.Equal("完整正文。", merged.Body);
+        Assert.True(merged.IsFullText);
+        Assert.Equal(new DateOnly(2026, 10, 3), merged.Date);
+        Assert.Equal(["a.txt", "b.txt"], merged.Sources.Select(s => s.Dump));
+        Assert.Equal("i1", merged.CreatedBy);
+        Assert.Equal("i2", merged.UpdatedBy);
+    }
+
+    [Fact]
+    public void ShorterSnippetNeverReplacesFullText()
+    {
+        var main = Article("完整正文。", fullText: true, null, "b.txt", 0, "i2");
+        var snippet = Article(new string('摘', 300), fullText: false, new DateOnly(2026, 10, 3), "a.txt", 4, "i1", shortAnswer: "能");
+
+        var (merged, _) = ArticleMerger.Merge(main, snippet);
+
+        Assert.Equal("完整正文。", merged.Body);
+        Assert.Equal("能", merged.ShortAnswer);
+        Assert.Equal(new DateOnly(2026, 10, 3), merged.Date);
+    }
+
+    [Fact]
+    public void SeeingTheSameSourceAgainChangesNothing()
+    {
+        var stored = Article("正文。", fullText: true, new DateOnly(2026, 10, 3), "a.txt", 0, "i1");
+        var again = Article("正文。", fullText: true, new DateOnly(2026, 10, 3), "a.txt", 0, "i9");
+
+        var (merged, change) = ArticleMerger.Merge(stored, again);
+
+        Assert.Same(stored, merged);
+        Assert.Equal(ArticleChange.Unchanged, change);
+    }
+
+    [Fact]
+    public void RetriedIngestionReportsTheArticleItCreatedAsNew()
+    {
+        var written = Article("正文。", fullText: true, null, "a.txt", 0, "i1");
+        var retry = Article("正文。", fullText: true, null, "a.txt", 0, "i1");
+
+        Assert.Equal(ArticleChange.New, ArticleMerger.Merge(written, retry).Change);
+    }
+
+    [Theory]
+    [InlineData("江西萍乡社保基数8400个人扣多少？", "江西萍乡社保基数8400个人扣多少")]
+    [InlineData("江西萍乡社保基数８４００个人扣多少", "江西萍乡社保基数8400个人扣多少")]
+    [InlineData(" 江西萍乡 社保基数8400, 个人扣多少 ", "江西萍乡社保基数8400个人扣多少")]
+    [InlineData("What Is 五险一金?", "what is 五险一金")]
+    public void TitlesDifferingOnlyInSpacingPunctuationOrWidthShareAnId(string a, string b)
+    {
+        Assert.Equal(ArticleIdentity.IdFor(b), ArticleIdentity.IdFor(a));
+        Assert.True(ArticleIdentity.IsValidId(ArticleIdentity.IdFor(a)));
+    }
+
+    [Fact]
+    public void DifferentQuestionsGetDifferentIds()
+    {
+        Assert.NotEqual(ArticleIdentity.IdFor("社保基数8400个人扣多少"), ArticleIdentity.IdFor("社保基数8500个人扣多少"));
+    }
+}

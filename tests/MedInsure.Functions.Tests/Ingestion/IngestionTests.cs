@@ -1,0 +1,221 @@
+using System.IO.Compression;
+using System.Text;
+using Azure.Data.Tables;
+using MedInsure.Functions.Ingestion;
+
+namespace MedInsure.Functions.Tests.Ingestion;
+
+public sealed class IngestionTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task UploadedDumpAppearsAsArticlesWithAnIngestionRecord()
+    {
+        await using var app = new MedInsureApplication(azurite.Azurite);
+        await app.UploadAsync("a.txt", TestDumps.Simple("A1"));
+
+        Assert.Equal(1, await app.TriggerAsync());
+
+        var articles = await app.AllArticlesAsync();
+        Assert.Equal(3, articles.Count);
+        var main = articles.Single(a => a.GetString("Title") == "盐城市医保报销比例是多少（A1）");
+        Assert.True(main.GetBoolean("IsFullText"));
+        Assert.Contains("起付线", main.GetString("Body"));
+        Assert.Equal(1, main.GetInt32("SourceCount"));
+        Assert.False(string.IsNullOrEmpty(main.GetString("Topic")));
+        Assert.False(string.IsNullOrEmpty(main.GetString("ModelVersion")));
+
+        var client = app.CreateClient();
+        var page = await client.GetFromJsonAsync<JsonElement>("/api/ingestions");
+        var record = Assert.Single(page.GetProperty("items").EnumerateArray());
+        Assert.Equal("a.txt", record.GetProperty("dump").GetString());
+        Assert.Equal("succeeded", record.GetProperty("status").GetString());
+        Assert.Equal(3, record.GetProperty("articles").GetInt32());
+        Assert.Equal(3, record.GetProperty("new").GetInt32());
+
+        var id = record.GetProperty("id").GetString();
+        var single = await client.GetFromJsonAsync<JsonElement>($"/api/ingestions/{id}");
+        Assert.Equal("utf-8", single.GetProperty("encoding").GetString());
+    }
+
+    [Fact]
+    public async Task ReuploadingTheSameDumpChangesNothing()
+    {
+        await using var app = new MedInsureApplication(azurite.Azurite);
+        await app.UploadAsync("a.txt", TestDumps.Simple("R1"));
+        await app.TriggerAsync();
+        var before = await app.AllArticlesAsync();
+
+        await app.UploadAsync("a.txt", TestDumps.Simple("R1"));
+        await app.TriggerAsync();
+        await app.UploadAsync("copy-of-a.txt", TestDumps.Simple("R1"));
+        await app.TriggerAsync();
+
+        var after = await app.AllArticlesAsync();
+        Assert.Equal(before.Count, after.Count);
+        foreach (var article in after)
+        {
+            var old = before.Single(b => b.RowKey == article.RowKey);
+            Assert.Equal(old.GetString("Body"), article.GetString("Body"));
+        }
+
+        var records = await app.CreateClient().GetFromJsonAsync<JsonElement>("/api/ingestions");
+        var copy = records.GetProperty("items").EnumerateArray().Single(r => r.GetProperty("dump").GetString() == "copy-of-a.txt");
+        Assert.Equal(0, copy.GetProperty("new").GetInt32());
+        Assert.Equal(3, copy.GetProperty("updated").GetInt32());
+        Assert.Equal(2, records.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task ArticleSharedByTwoDumpsIsStoredOnceWithBothSourcesAndTheFullestText()
+    {
+        await using var app = new MedInsureApplication(azurite.Azurite);
+        var shared = "江西萍乡社保基数8400个人扣多少";
+        await app.UploadAsync("first.txt", TestDumps.Page("二代社保卡和医保卡有什么区别", "二代社保卡集成了医保结算功能。\n办理后旧卡停用。",
+            new TestDumps.Related(shared, "个人每月缴纳养老保险672元。", "2026-10-20")));
+        await app.UploadAsync("second.txt", TestDumps.Page(shared, "按基数8400元计算，养老保险个人缴纳8%，即672元；医疗保险个人缴纳2%，即168元。\n失业保险个人部分按当地比例执行。",
+            new TestDumps.Related("职工医保和居民医保有什么区别", "职工医保由单位和个人共同缴纳。", "2026-10-25")));
+
+        await app.TriggerAsync();
+
+        var articles = await app.AllArticlesAsync();
+        var matching = articles.Where(a => a.GetString("Title") == shared).ToList();
+        var article = Assert.Single(matching);
+        Assert.Equal(2, article.GetInt32("SourceCount"));
+        Assert.True(article.GetBoolean("IsFullText"));
+        Assert.Contains("医疗保险个人缴纳2%", article.GetString("Body"));
+        Assert.Equal("2026-10-20", article.GetString("Date"));
+        var sources = article.GetString("Sources");
+        Assert.Contains("first.txt", sources);
+        Assert.Contains("second.txt", sources);
+        Assert.Equal(3, articles.Count);
+    }
+
+    [Fact]
+    public async Task BadDumpIsQuarantinedWithItsReasonAndOtherDumpsAreUnaffected()
+    {
+        await using var app = new MedInsureApplication(azurite.Azurite);
+        await app.UploadAsync("good.txt", TestDumps.Simple("Q1"));
+        await app.UploadAsync("broken.bin", [0x50, 0x00, 0x01, 0x02, 0xFF, 0x00, 0x00, 0x13]);
+
+        await app.TriggerAsync();
+
+        Assert.Equal(3, (await app.AllArticlesAsync()).Count);
+        var records = await app.CreateClient().GetFromJsonAsync<JsonElement>("/api/ingestions");
+        var bad = records.GetProperty("items").EnumerateArray().Single(r => r.GetProperty("dump").GetString() == "broken.bin");
+        Assert.Equal("rejected", bad.GetProperty("status").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(bad.GetProperty("reason").GetString()));
+        Assert.EndsWith("quarantine/broken.bin", bad.GetProperty("quarantineBlob").GetString());
+
+        var quarantined = app.Quarantine.GetBlobClient("broken.bin");
+        var properties = await quarantined.GetPropertiesAsync();
+        Assert.Equal(bad.GetProperty("reason").GetString(), Uri.UnescapeDataString(properties.Value.Metadata["reason"]));
+        Assert.Equal(8, (await quarantined.DownloadContentAsync()).Value.Content.ToArray().Length);
+        Assert.False((await app.Dumps.GetBlobClient("broken.bin").ExistsAsync()).Value);
+        Assert.True((await app.Dumps.GetBlobClient("good.txt").ExistsAsync()).Value);
+    }
+
+    [Fact]
+    public async Task TwentyDumpsUploadedAtOnceAreAllIngestedExactlyOnce()
+    {
+        await using var app = new MedInsureApplication(azurite.Azurite);
+        // Every dump also names one shared related article, so concurrent merges race on the same row.
+        const string shared = "家庭共济怎么绑定家人";
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => app.UploadAsync($"bulk/{i:D2}.txt", TestDumps.Page(
+            $"重庆职工医保个人账户每月划入多少（第{i}篇）",
+            $"职工医保个人账户每月划入金额为本人缴费基数的2%。第{i}篇。",
+            new TestDumps.Related(shared, $"通过国家医保服务平台绑定亲属。版本{i}。"),
+            new TestDumps.Related($"北京海淀区社保卡补办流程（第{i}篇）", "携带身份证到网点办理。")))));
+
+        Assert.Equal(20, await app.TriggerAsync());
+        Assert.Equal(0, await app.TriggerAsync());
+
+        var articles = await app.AllArticlesAsync();
+        Assert.Equal(41, articles.Count);
+        Assert.Equal(20, articles.Single(a => a.GetString("Title") == shared).GetInt32("SourceCount"));
+
+        var client = app.CreateClient();
+        var records = await client.GetFromJsonAsync<JsonElement>("/api/ingestions?limit=100");
+        var items = records.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(20, items.Count);
+        Assert.All(items, r => Assert.Equal("succeeded", r.GetProperty("status").GetString()));
+        Assert.Equal(41, items.Sum(r => r.GetProperty("new").GetInt32()));
+        Assert.Equal(19, items.Sum(r => r.GetProperty("updated").GetInt32()));
+    }
+
+    [Fact]
+    public async Task ZipBundleIsIngestedMemberByMemberWithARecordForEach()
+    {
+        await using var app = new MedInsureApplication(azurite.Azurite);
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var key in new[] { "Z1", "Z2" })
+            {
+                await using var entry = zip.CreateEntry($"dumps/{key}.txt").Open();
+                await entry.WriteAsync(Encoding.UTF8.GetBytes(TestDumps.Simple(key)));
+            }
+        }
+
+        await app.UploadAsync("bundle.zip", buffer.ToArray());
+        await app.TriggerAsync();
+
+        Assert.Equal(6, (await app.AllArticlesAsync()).Count);
+        var records = await app.CreateClient().GetFromJsonAsync<JsonElement>("/api/ingestions");
+        var items = records.GetProperty("items").EnumerateArray().ToList();
+        var bundle = items.Single(r => r.GetProperty("dump").GetString() == "bundle.zip");
+        Assert.Equal("succeeded", bundle.GetProperty("status").GetString());
+        Assert.Equal(6, bundle.GetProperty("new").GetInt32());
+        var members = items.Where(r => r.GetProperty("parent").GetString() == bundle.GetProperty("id").GetString()).ToList();
+        Assert.Equal(2, members.Count);
+        Assert.Contains(members, m => m.GetProperty("dump").GetString() == "bundle.zip/dumps/Z1.txt");
+    }
+
+    [Fact]
+    public async Task IngestionsArePagedNewestFirstWithoutGapsOrDuplicates()
+    {
+        await using var app = new MedInsureApplication(azurite.Azurite);
+        for (var i = 0; i < 7; i++)
+        {
+            await app.UploadAsync($"p{i}.txt", TestDumps.Simple($"P{i}"));
+            await app.TriggerAsync();
+        }
+
+        var client = app.CreateClient();
+        var seen = new List<string>();
+        string? token = null;
+        do
+        {
+            var url = "/api/ingestions?limit=3" + (token is null ? "" : $"&continuation={Uri.EscapeDataString(token)}");
+            var page = await client.GetFromJsonAsync<JsonElement>(url);
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("dump").GetString()!));
+            token = page.GetProperty("continuation").GetString();
+        }
+        while (token is not null);
+
+        Assert.Equal(["p6.txt", "p5.txt", "p4.txt", "p3.txt", "p2.txt", "p1.txt", "p0.txt"], seen);
+    }
+
+    [Fact]
+    public async Task TamperedContinuationTokenIsRejectedWithProblemDetails()
+    {
+        await using var app = new MedInsureApplication(azurite.Azurite);
+
+        var response = await app.CreateClient().GetAsync("/api/ingestions?continuation=AAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("continuation", problem.GetProperty("parameter").GetString());
+    }
+
+    [Fact]
+    public async Task UnknownIngestionIdIsNotFound()
+    {
+        await using var app = new MedInsureApplication(azurite.Azurite);
+
+        var response = await app.CreateClient().GetAsync("/api/ingestions/0000000000000000");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("0000000000000000", await response.Content.ReadAsStringAsync());
+    }
+}
