@@ -1,0 +1,146 @@
+// Flex Consumption plan + function app running the ASP.NET Core custom handler (runtime 'custom').
+// Flex takes the worker from functionAppConfig.runtime, so the deprecated FUNCTIONS_WORKER_RUNTIME,
+// FUNCTIONS_EXTENSION_VERSION, WEBSITE_RUN_FROM_PACKAGE and content-share settings must NOT be set.
+
+@description('Flex Consumption plan name.')
+param planName string
+
+@description('Function app name (also the <name>.azurewebsites.net host name).')
+param functionAppName string
+
+@description('Azure region.')
+param location string
+
+@description('Tags for the plan.')
+param tags object = {}
+
+@description('Tags for the site; must include azd-service-name so azd deploy finds it.')
+param siteTags object
+
+@description('Resource id of the user-assigned identity the app runs as.')
+param identityId string
+
+@description('Client id of that identity (used by AzureWebJobsStorage__clientId and the App Insights auth string).')
+param identityClientId string
+
+@description('Blob endpoint of the storage account, ending with a slash.')
+param storageBlobEndpoint string
+
+@description('Queue endpoint of the storage account, ending with a slash.')
+param storageQueueEndpoint string
+
+@description('Table endpoint of the storage account, ending with a slash.')
+param storageTableEndpoint string
+
+@description('Blob container that holds the deployment package (Flex one-deploy target).')
+param deploymentContainerName string
+
+@description('Application Insights connection string.')
+param applicationInsightsConnectionString string
+
+@description('Memory per instance in MB.')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int
+
+@description('Upper bound of instances per function group.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int
+
+@description('Settings the application itself reads (merged over the host settings).')
+param appSettings object = {}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    // Linux plan.
+    reserved: true
+  }
+}
+
+var hostSettings = {
+  // Host storage over Entra ID (no account key exists: allowSharedKeyAccess is false).
+  AzureWebJobsStorage__blobServiceUri: storageBlobEndpoint
+  AzureWebJobsStorage__queueServiceUri: storageQueueEndpoint
+  AzureWebJobsStorage__tableServiceUri: storageTableEndpoint
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  // Telemetry with Entra auth; App Insights has local auth disabled.
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: functionAppName
+  location: location
+  tags: siteTags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storageBlobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: 'custom'
+        version: '1.0'
+      }
+    }
+  }
+
+  resource settings 'config' = {
+    name: 'appsettings'
+    properties: union(hostSettings, appSettings)
+  }
+}
+
+// Publishing credentials (basic auth) stay off: azd and az deploy with Entra tokens.
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+output name string = functionApp.name
+output id string = functionApp.id
+output defaultHostName string = functionApp.properties.defaultHostName
