@@ -29,12 +29,14 @@ builder.AddStorage();
 builder.AddIngestion(standalone);
 builder.AddHttpConventions();
 
+// Feature services (one AddX per feature)
+
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 
-// Host protocol and features
+// Host protocol and features (one MapX per feature)
 app.MapHostProtocol();
 app.MapIngestions();
 

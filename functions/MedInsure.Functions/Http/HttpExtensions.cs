@@ -17,6 +17,7 @@ internal static class HttpExtensions
             options.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
         });
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<FunctionKeys>();
         builder.Services.AddSingleton(sp =>
         {
             // Tokens only need to survive between a client's page requests; a configured secret keeps them valid across instances.

@@ -10,7 +10,7 @@ namespace MedInsure.Functions.Ingestion;
 /// Writes articles with optimistic concurrency: a new article is an Add (batched with others); an existing one is
 /// read, merged and replaced under its ETag, retrying when another ingestion got there first.
 /// </summary>
-public sealed class ArticleStore(StorageProvisioner storage) : IAsyncDisposable
+public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticleChangeObserver> observers) : IAsyncDisposable
 {
     private const int MaxAttempts = 12;
 
@@ -25,6 +25,7 @@ public sealed class ArticleStore(StorageProvisioner storage) : IAsyncDisposable
             new TableTransactionAction(TableTransactionActionType.Add, ArticleEntityMapper.ToEntity(incoming, bodyBlob)), cancellationToken);
         if (status == TableWriteStatus.Succeeded)
         {
+            await NotifyAsync(null, incoming, cancellationToken);
             return ArticleChange.New;
         }
 
@@ -38,6 +39,7 @@ public sealed class ArticleStore(StorageProvisioner storage) : IAsyncDisposable
                     new TableTransactionAction(TableTransactionActionType.Add, ArticleEntityMapper.ToEntity(incoming, bodyBlob)), cancellationToken);
                 if (status == TableWriteStatus.Succeeded)
                 {
+                    await NotifyAsync(null, incoming, cancellationToken);
                     return ArticleChange.New;
                 }
 
@@ -58,6 +60,7 @@ public sealed class ArticleStore(StorageProvisioner storage) : IAsyncDisposable
                 cancellationToken);
             if (status == TableWriteStatus.Succeeded)
             {
+                await NotifyAsync(existing, merged, cancellationToken);
                 return change;
             }
 
@@ -66,6 +69,53 @@ public sealed class ArticleStore(StorageProvisioner storage) : IAsyncDisposable
         }
 
         throw new InvalidOperationException($"Article {incoming.Id} kept changing under {MaxAttempts} attempts to merge it; the ingestion will be retried.");
+    }
+
+    /// <summary>Replaces an article's tags and flags (re-tagging), under its ETag; observers see the change.</summary>
+    public async Task<bool> RetagAsync(string id, Func<StoredArticle, StoredArticle?> retag, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var found = await Table.GetEntityIfExistsAsync<TableEntity>(ArticleIdentity.PartitionFor(id), id, cancellationToken: cancellationToken);
+            if (!found.HasValue || found.Value is null)
+            {
+                return false;
+            }
+
+            var existing = await ReadAsync(found.Value, cancellationToken);
+            if (retag(existing) is not { } updated || updated == existing)
+            {
+                return false;
+            }
+
+            var status = await writer.Value.SubmitAsync(
+                new TableTransactionAction(TableTransactionActionType.UpdateReplace, ArticleEntityMapper.ToEntity(updated, ArticleEntityMapper.BodyBlobOf(found.Value)), found.Value.ETag),
+                cancellationToken);
+            if (status == TableWriteStatus.Succeeded)
+            {
+                await NotifyAsync(existing, updated, cancellationToken);
+                return true;
+            }
+        }
+
+        throw new InvalidOperationException($"Article {id} kept changing under {MaxAttempts} attempts to re-tag it.");
+    }
+
+    /// <summary>Every stored article, one partition at a time (for re-tagging and rebuilds; never on a request path).</summary>
+    public async IAsyncEnumerable<StoredArticle> ScanAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var entity in Table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        {
+            yield return await ReadAsync(entity, cancellationToken);
+        }
+    }
+
+    private async Task NotifyAsync(StoredArticle? before, StoredArticle after, CancellationToken cancellationToken)
+    {
+        foreach (var observer in observers)
+        {
+            await observer.OnArticleChangedAsync(before, after, cancellationToken);
+        }
     }
 
     public async Task<StoredArticle?> FindAsync(string id, CancellationToken cancellationToken)

@@ -12,7 +12,7 @@ internal static class IngestionsApi
 
     public static RouteGroupBuilder MapIngestions(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/ingestions").WithTags("Ingestions");
+        var group = routes.MapGroup("/api/ingestions").WithTags("Ingestions").RequireFunctionKey();
         group.MapGet("/", List).WithName("ListIngestions").WithSummary("Ingestion records, newest first");
         group.MapGet("/{id}", Get).WithName("GetIngestion").WithSummary("One ingestion record: status, counts, warnings, reason");
         return group;

@@ -15,7 +15,18 @@ namespace MedInsure.Functions.Tests.Infrastructure;
 /// </summary>
 public sealed class MedInsureApplication(Azurite azurite, IDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
+    public const string FunctionKey = "test-function-key";
+    public const string AdminKey = "test-admin-key";
+
     public string Prefix { get; } = "t" + Guid.NewGuid().ToString("N")[..10];
+
+    /// <summary>A client that sends the function key, as client apps do.</summary>
+    public HttpClient CreateKeyedClient(string key = FunctionKey)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("x-functions-key", key);
+        return client;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -27,6 +38,8 @@ public sealed class MedInsureApplication(Azurite azurite, IDictionary<string, st
                 ["AzureWebJobsStorage"] = azurite.ConnectionString,
                 ["Storage:NamePrefix"] = Prefix,
                 ["BlobTrigger:Emulate"] = "false",
+                ["FunctionKeys:default"] = FunctionKey,
+                ["FunctionKeys:admin"] = AdminKey,
             };
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             {

@@ -24,7 +24,7 @@ public sealed class IngestionTests(AzuriteFixture azurite)
         Assert.False(string.IsNullOrEmpty(main.GetString("Topic")));
         Assert.False(string.IsNullOrEmpty(main.GetString("ModelVersion")));
 
-        var client = app.CreateClient();
+        var client = app.CreateKeyedClient();
         var page = await client.GetFromJsonAsync<JsonElement>("/api/ingestions");
         var record = Assert.Single(page.GetProperty("items").EnumerateArray());
         Assert.Equal("a.txt", record.GetProperty("dump").GetString());
@@ -58,7 +58,7 @@ public sealed class IngestionTests(AzuriteFixture azurite)
             Assert.Equal(old.GetString("Body"), article.GetString("Body"));
         }
 
-        var records = await app.CreateClient().GetFromJsonAsync<JsonElement>("/api/ingestions");
+        var records = await app.CreateKeyedClient().GetFromJsonAsync<JsonElement>("/api/ingestions");
         var copy = records.GetProperty("items").EnumerateArray().Single(r => r.GetProperty("dump").GetString() == "copy-of-a.txt");
         Assert.Equal(0, copy.GetProperty("new").GetInt32());
         Assert.Equal(3, copy.GetProperty("updated").GetInt32());
@@ -100,7 +100,7 @@ public sealed class IngestionTests(AzuriteFixture azurite)
         await app.TriggerAsync();
 
         Assert.Equal(3, (await app.AllArticlesAsync()).Count);
-        var records = await app.CreateClient().GetFromJsonAsync<JsonElement>("/api/ingestions");
+        var records = await app.CreateKeyedClient().GetFromJsonAsync<JsonElement>("/api/ingestions");
         var bad = records.GetProperty("items").EnumerateArray().Single(r => r.GetProperty("dump").GetString() == "broken.bin");
         Assert.Equal("rejected", bad.GetProperty("status").GetString());
         Assert.False(string.IsNullOrWhiteSpace(bad.GetProperty("reason").GetString()));
@@ -133,7 +133,7 @@ public sealed class IngestionTests(AzuriteFixture azurite)
         Assert.Equal(41, articles.Count);
         Assert.Equal(20, articles.Single(a => a.GetString("Title") == shared).GetInt32("SourceCount"));
 
-        var client = app.CreateClient();
+        var client = app.CreateKeyedClient();
         var records = await client.GetFromJsonAsync<JsonElement>("/api/ingestions?limit=100");
         var items = records.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(20, items.Count);
@@ -160,7 +160,7 @@ public sealed class IngestionTests(AzuriteFixture azurite)
         await app.TriggerAsync();
 
         Assert.Equal(6, (await app.AllArticlesAsync()).Count);
-        var records = await app.CreateClient().GetFromJsonAsync<JsonElement>("/api/ingestions");
+        var records = await app.CreateKeyedClient().GetFromJsonAsync<JsonElement>("/api/ingestions");
         var items = records.GetProperty("items").EnumerateArray().ToList();
         var bundle = items.Single(r => r.GetProperty("dump").GetString() == "bundle.zip");
         Assert.Equal("succeeded", bundle.GetProperty("status").GetString());
@@ -180,7 +180,7 @@ public sealed class IngestionTests(AzuriteFixture azurite)
             await app.TriggerAsync();
         }
 
-        var client = app.CreateClient();
+        var client = app.CreateKeyedClient();
         var seen = new List<string>();
         string? token = null;
         do
@@ -200,7 +200,7 @@ public sealed class IngestionTests(AzuriteFixture azurite)
     {
         await using var app = new MedInsureApplication(azurite.Azurite);
 
-        var response = await app.CreateClient().GetAsync("/api/ingestions?continuation=AAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        var response = await app.CreateKeyedClient().GetAsync("/api/ingestions?continuation=AAAAAAAAAAAAAAAAAAAAAAAAAAAA");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -213,9 +213,24 @@ public sealed class IngestionTests(AzuriteFixture azurite)
     {
         await using var app = new MedInsureApplication(azurite.Azurite);
 
-        var response = await app.CreateClient().GetAsync("/api/ingestions/0000000000000000");
+        var response = await app.CreateKeyedClient().GetAsync("/api/ingestions/0000000000000000");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("0000000000000000", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task IngestionsNeedAFunctionKey()
+    {
+        await using var app = new MedInsureApplication(azurite.Azurite);
+
+        var anonymous = await app.CreateClient().GetAsync("/api/ingestions");
+        var wrongKey = await app.CreateKeyedClient("not-a-key").GetAsync("/api/ingestions");
+        var byQuery = await app.CreateClient().GetAsync($"/api/ingestions?code={MedInsureApplication.FunctionKey}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongKey.StatusCode);
+        Assert.DoesNotContain(MedInsureApplication.FunctionKey, await anonymous.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, byQuery.StatusCode);
     }
 }

@@ -40,7 +40,7 @@ public sealed class OutageTests
         {
             await Task.Delay(500);
             await app.TriggerAsync();
-            var page = await app.CreateClient().GetFromJsonAsync<JsonElement>("/api/ingestions?limit=100");
+            var page = await app.CreateKeyedClient().GetFromJsonAsync<JsonElement>("/api/ingestions?limit=100");
             items = page.GetProperty("items");
         }
         while (DateTime.UtcNow < deadline && items.EnumerateArray().Count(r => r.GetProperty("status").GetString() == "succeeded") < 12);
