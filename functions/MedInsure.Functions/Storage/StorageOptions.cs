@@ -18,6 +18,12 @@ public sealed class StorageOptions
 
     public string IngestionsTable { get; set; } = "ingestions";
 
+    /// <summary>Query indexes over the articles (see docs/storage.md).</summary>
+    public string ArticleIndexTable { get; set; } = "articleindex";
+
+    /// <summary>Statistics aggregates maintained at ingestion and re-tagging.</summary>
+    public string StatsTable { get; set; } = "stats";
+
     /// <summary>Prefix for every table and container name: lets tests and tenants share one account.</summary>
     public string NamePrefix { get; set; } = "";
 

@@ -29,7 +29,7 @@ public sealed class StorageProvisioner(TableServiceClient tables, BlobServiceCli
             }
 
             var o = options.Value;
-            foreach (var table in new[] { o.ArticlesTable, o.IngestionsTable })
+            foreach (var table in new[] { o.ArticlesTable, o.IngestionsTable, o.ArticleIndexTable, o.StatsTable })
             {
                 await IgnoreConflict(() => tables.CreateTableIfNotExistsAsync(o.Table(table), cancellationToken));
             }

@@ -169,6 +169,14 @@ public static class RepoPaths
 
     private static string FindRoot()
     {
+        // Baked in at build time, so binaries built elsewhere (--artifacts-path) still find the repo's node_modules.
+        var baked = typeof(RepoPaths).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "RepoRoot")?.Value;
+        if (baked is not null && File.Exists(Path.Combine(baked, "MedInsure.Functions.sln")))
+        {
+            return Path.GetFullPath(baked);
+        }
+
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "MedInsure.Functions.sln")))
