@@ -129,13 +129,11 @@ module monitoring 'app/monitoring.bicep' = {
   }
 }
 
-// Settings read by the handler (not by the Functions host). Documented in docs/deploy.md.
+// Settings read by the handler besides AzureWebJobsStorage__* (which it shares with the host). Documented in README.md, "Deploy to Azure".
 var appSettings = union(
   {
     // Azure.Identity picks the user-assigned identity from this variable (DefaultAzureCredential/ManagedIdentityCredential).
     AZURE_CLIENT_ID: identity.outputs.clientId
-    Storage__BlobServiceUri: storage.outputs.blobEndpoint
-    Storage__TableServiceUri: storage.outputs.tableEndpoint
   },
   reduce(items(appContainers), {}, (acc, c) => union(acc, { 'Storage__${c.key}Container': c.value })),
   reduce(items(appTables), {}, (acc, t) => union(acc, { 'Storage__${t.key}Table': t.value }))
@@ -186,7 +184,7 @@ module eventGrid 'app/eventgrid.bicep' = {
   }
 }
 
-// Read by azd, by scripts/postdeploy.sh and by docs/deploy.md.
+// Read by azd, by scripts/postdeploy.sh and by the README.
 output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name

@@ -3,6 +3,7 @@ using MedInsure.Functions.HostProtocol;
 using MedInsure.Functions.Http;
 using MedInsure.Functions.Ingestion;
 using MedInsure.Functions.Ingestions;
+using MedInsure.Functions.Manage;
 using MedInsure.Functions.Storage;
 
 if (CommandLine.TryGetCommand(args, out var command))
@@ -39,6 +40,7 @@ app.UseStatusCodePages();
 // Host protocol and features (one MapX per feature)
 app.MapHostProtocol();
 app.MapIngestions();
+app.MapManage();
 
 await app.RunAsync();
 return 0;

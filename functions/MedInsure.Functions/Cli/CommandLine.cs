@@ -14,6 +14,8 @@ internal static class CommandLine
     {
         ["parse"] = a => ParseCommand.RunAsync(a, Console.Out, Console.Error),
         ["ingest"] = a => IngestCommand.RunAsync(a, Console.Out, Console.Error),
+        ["classify"] = a => ClassifyCommand.RunAsync(a, Console.In, Console.Out, Console.Error),
+        ["retag"] = a => RetagCommand.RunAsync(a, Console.Out, Console.Error),
     };
 
     public static bool TryGetCommand(string[] args, out Func<string[], Task<int>> command)

@@ -6,7 +6,8 @@ namespace MedInsure.Functions.Cli;
 /// <summary>The app's services for commands: same configuration sources and registrations as the HTTP app, no web server.</summary>
 internal static class CommandServices
 {
-    public static ServiceProvider Build(bool emulateTrigger)
+    /// <param name="settings">Configuration that overrides the usual sources (tests point commands at their own storage).</param>
+    public static ServiceProvider Build(bool emulateTrigger, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -14,6 +15,11 @@ internal static class CommandServices
             Args = [],
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         builder.AddStorage();
         builder.AddIngestion(standalone: emulateTrigger);
         return builder.Services.BuildServiceProvider();

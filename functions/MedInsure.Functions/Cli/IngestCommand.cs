@@ -21,7 +21,7 @@ internal static class IngestCommand
         exit codes: 0 all ingested, 1 a dump was rejected or failed, 2 usage error
         """;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var paths = new List<string>();
         var process = true;
@@ -56,7 +56,7 @@ internal static class IngestCommand
             return CommandLine.UsageError;
         }
 
-        await using var services = CommandServices.Build(emulateTrigger: false);
+        await using var services = CommandServices.Build(emulateTrigger: false, settings);
         var storage = services.GetRequiredService<StorageProvisioner>();
         var records = services.GetRequiredService<IngestionRecords>();
         using var cancel = new CancellationTokenSource(timeout);

@@ -144,7 +144,7 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
         return ArticleEntityMapper.FromEntity(entity, body);
     }
 
-    private BlobContainerClient Bodies => storage.Container(storage.Options.BodiesContainer);
+    private BlobContainerClient Bodies => storage.Container(storage.Options.ArticleBodiesContainer);
 
     // Content-addressed, so a retried write uploads the same name and nothing is orphaned twice.
     private async Task<string?> StoreLongBodyAsync(StoredArticle article, CancellationToken cancellationToken)

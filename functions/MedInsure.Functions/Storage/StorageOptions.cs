@@ -12,7 +12,7 @@ public sealed class StorageOptions
     public string QuarantineContainer { get; set; } = "quarantine";
 
     /// <summary>Article bodies too long for a table entity.</summary>
-    public string BodiesContainer { get; set; } = "article-bodies";
+    public string ArticleBodiesContainer { get; set; } = "article-bodies";
 
     public string ArticlesTable { get; set; } = "articles";
 

@@ -34,7 +34,7 @@ public sealed class StorageProvisioner(TableServiceClient tables, BlobServiceCli
                 await IgnoreConflict(() => tables.CreateTableIfNotExistsAsync(o.Table(table), cancellationToken));
             }
 
-            foreach (var container in new[] { o.DumpsContainer, o.QuarantineContainer, o.BodiesContainer })
+            foreach (var container in new[] { o.DumpsContainer, o.QuarantineContainer, o.ArticleBodiesContainer })
             {
                 await IgnoreConflict(() => blobs.GetBlobContainerClient(o.Container(container)).CreateIfNotExistsAsync(cancellationToken: cancellationToken));
             }

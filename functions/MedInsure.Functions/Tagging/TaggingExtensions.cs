@@ -16,6 +16,7 @@ internal static class TaggingExtensions
             return new Lazy<IRegionTagger>(() => new RegionTagger(gazetteer.Value), LazyThreadSafetyMode.ExecutionAndPublication);
         });
         services.AddSingleton<IArticleAnalyzer, ArticleAnalyzer>();
+        services.AddSingleton<RetagService>();
         return services;
     }
 }

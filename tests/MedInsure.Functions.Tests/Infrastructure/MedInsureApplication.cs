@@ -28,26 +28,31 @@ public sealed class MedInsureApplication(Azurite azurite, IDictionary<string, st
         return client;
     }
 
+    /// <summary>The configuration this app runs with; commands under test get the same, so they see the same storage.</summary>
+    public IReadOnlyDictionary<string, string?> Settings => field ??= BuildSettings();
+
+    private Dictionary<string, string?> BuildSettings()
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Storage:NamePrefix"] = Prefix,
+            ["BlobTrigger:Emulate"] = "false",
+            ["FunctionKeys:default"] = FunctionKey,
+            ["FunctionKeys:admin"] = AdminKey,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        return values;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.ConfigureAppConfiguration(config =>
-        {
-            var values = new Dictionary<string, string?>
-            {
-                ["AzureWebJobsStorage"] = azurite.ConnectionString,
-                ["Storage:NamePrefix"] = Prefix,
-                ["BlobTrigger:Emulate"] = "false",
-                ["FunctionKeys:default"] = FunctionKey,
-                ["FunctionKeys:admin"] = AdminKey,
-            };
-            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-            {
-                values[key] = value;
-            }
-
-            config.AddInMemoryCollection(values);
-        });
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(Settings));
     }
 
     public StorageProvisioner Storage => Services.GetRequiredService<StorageProvisioner>();
