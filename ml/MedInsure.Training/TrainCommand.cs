@@ -40,13 +40,13 @@ internal static class TrainCommand
 
         // Report model: fit on the 80% split, scored on the untouched 20%.
         var splitZip = Path.Combine(Path.GetTempPath(), "medinsure-topic-split.zip");
-        trainer.Save(trainer.Fit(trainView, best), trainView, splitZip);
+        trainer.Save(trainer.Fit(trainView, best), trainView, splitZip, Articles(corpus));
         var splitMetrics = Score(TopicClassifier.Load(splitZip), test);
         File.Delete(splitZip);
 
         // Shipped model: same recipe on the whole corpus; heldout.tsv and the samples are never trained on.
         var fullView = trainer.Load(corpus);
-        trainer.Save(trainer.Fit(fullView, best), fullView, paths.ModelZip);
+        trainer.Save(trainer.Fit(fullView, best), fullView, paths.ModelZip, Articles([.. corpus, .. heldout, .. samples.Select(s => s.Row)]));
         var classifier = TopicClassifier.Load(paths.ModelZip);
         var heldoutMetrics = Score(classifier, heldout);
         var sampleMetrics = samples.Count > 0 ? Score(classifier, samples.Select(s => s.Row).ToList()) : null;
@@ -56,7 +56,10 @@ internal static class TrainCommand
             Math.Round(splitMetrics.MacroF1, 4), Math.Round(heldoutMetrics.MacroF1, 4),
             sampleMetrics is null ? null : Math.Round(sampleMetrics.MacroF1, 4), TopicClassifier.DefaultLowConfidenceThreshold);
         File.WriteAllText(paths.Manifest, JsonSerializer.Serialize(manifest, Json) + "\n");
-        File.WriteAllText(paths.Evaluation, Report(manifest, corpus, splitMetrics, heldoutMetrics, sampleMetrics, classifier, heldout, samples));
+        // The fastText comparison section (from compare-fasttext) is carried over; re-run compare-fasttext after retraining.
+        var comparison = EvaluationReport.ExistingSection(paths.Evaluation);
+        var report = Report(manifest, corpus, splitMetrics, heldoutMetrics, sampleMetrics, classifier, heldout, samples);
+        File.WriteAllText(paths.Evaluation, comparison.Length == 0 ? report : report.TrimEnd() + "\n\n" + comparison);
 
         var size = new FileInfo(paths.ModelZip).Length;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -78,6 +81,9 @@ internal static class TrainCommand
 
         return 0;
     }
+
+    public static List<(string Title, string? Body)> Articles(IEnumerable<TopicModelInput> rows) =>
+        rows.Select(r => (r.Title, (string?)r.Body)).ToList();
 
     public static Metrics Score(TopicClassifier classifier, IReadOnlyList<TopicModelInput> rows)
     {
@@ -109,6 +115,7 @@ internal static class TrainCommand
         sb.AppendLine(inv, $"- Model: `{manifest.Version}` (trainer {manifest.Trainer}, trained {manifest.TrainedOn})");
         sb.AppendLine(inv, $"- Corpus: {corpus.Count} rows from ml/data/topics/corpus.tsv; features: character 1-3-grams of title (weighted ×2) and of the first {TopicModelInput.MaxBodyChars} body characters");
         sb.AppendLine(inv, $"- Low-confidence threshold: {manifest.LowConfidenceThreshold:0.00}");
+        sb.AppendLine(inv, $"- Serving engine: {classifier.Engine} ({(classifier.Engine == TopicEngine.Fast ? $"linear scorer exported into the zip entry `{TopicScorer.ZipEntryName}`, checked against ML.NET on every corpus, heldout and sample row when saved" : "ML.NET prediction engine")}); figures below come from it");
         sb.AppendLine();
         sb.AppendLine("## Trainer selection (5-fold cross-validation on the 80% training split)");
         sb.AppendLine();

@@ -4,7 +4,13 @@ namespace MedInsure.Tagging.Tests;
 /// <summary>Loads the shipped model once for all topic tests (loading is the slow part).</summary>
 public sealed class TopicClassifierFixture
 {
+    private readonly Lazy<TopicClassifier> _reference = new(() => TopicClassifier.Load(TopicClassifier.DefaultModelPath, TopicEngine.MlNet));
+
+    /// <summary>The shipped model as the app loads it (fast engine).</summary>
     public TopicClassifier Classifier { get; } = TopicClassifier.LoadDefault();
+
+    /// <summary>The same file scored by ML.NET itself, loaded on first use.</summary>
+    public TopicClassifier Reference => _reference.Value;
 
     /// <summary>Finds a repository file by walking up from the test output folder.</summary>
     public static string RepoFile(params string[] parts)
