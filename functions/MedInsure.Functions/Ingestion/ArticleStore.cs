@@ -12,7 +12,11 @@ namespace MedInsure.Functions.Ingestion;
 /// </summary>
 public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticleChangeObserver> observers) : IAsyncDisposable
 {
-    private const int MaxAttempts = 12;
+    private const int MaxAttempts = 30;
+
+    // Concurrent dumps in this process that share an article merge one at a time instead of racing on its ETag
+    // (20 dumps naming one article would otherwise need ~20 rounds of 412s); ETags still guard other instances.
+    private readonly SemaphoreSlim[] stripes = [.. Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1))];
 
     private readonly Lazy<TableBatchWriter> writer = new(() => new TableBatchWriter(storage.Table(storage.Options.ArticlesTable)));
 
@@ -29,15 +33,29 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
             return ArticleChange.New;
         }
 
+        var stripe = stripes[Convert.ToInt32(incoming.Id[..2], 16)];
+        await stripe.WaitAsync(cancellationToken);
+        try
+        {
+            return await MergeAsync(incoming, bodyBlob, cancellationToken);
+        }
+        finally
+        {
+            stripe.Release();
+        }
+    }
+
+    private async Task<ArticleChange> MergeAsync(StoredArticle incoming, string? bodyBlob, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var found = await Table.GetEntityIfExistsAsync<TableEntity>(
                 ArticleIdentity.PartitionFor(incoming.Id), incoming.Id, cancellationToken: cancellationToken);
             if (!found.HasValue || found.Value is null)
             {
-                status = await writer.Value.SubmitAsync(
+                var added = await writer.Value.SubmitAsync(
                     new TableTransactionAction(TableTransactionActionType.Add, ArticleEntityMapper.ToEntity(incoming, bodyBlob)), cancellationToken);
-                if (status == TableWriteStatus.Succeeded)
+                if (added == TableWriteStatus.Succeeded)
                 {
                     await NotifyAsync(null, incoming, cancellationToken);
                     return ArticleChange.New;
@@ -55,7 +73,7 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
             }
 
             var mergedBlob = ReferenceEquals(merged.Body, incoming.Body) ? bodyBlob : ArticleEntityMapper.BodyBlobOf(entity);
-            status = await writer.Value.SubmitAsync(
+            var status = await writer.Value.SubmitAsync(
                 new TableTransactionAction(TableTransactionActionType.UpdateReplace, ArticleEntityMapper.ToEntity(merged, mergedBlob), entity.ETag),
                 cancellationToken);
             if (status == TableWriteStatus.Succeeded)

@@ -30,8 +30,9 @@ public sealed class IngestionRecords(StorageProvisioner storage)
     {
         var byId = ToEntity(record, ById, record.Id);
         var byTime = ToEntity(record, ByTime, TimeKey(record));
-        await Table.UpsertEntityAsync(byId, TableUpdateMode.Replace, cancellationToken);
-        await Table.UpsertEntityAsync(byTime, TableUpdateMode.Replace, cancellationToken);
+        await Task.WhenAll(
+            Table.UpsertEntityAsync(byId, TableUpdateMode.Replace, cancellationToken),
+            Table.UpsertEntityAsync(byTime, TableUpdateMode.Replace, cancellationToken));
     }
 
     /// <summary>Newest first. The continuation is the last row key served; callers wrap it in an opaque token.</summary>

@@ -107,7 +107,7 @@ public sealed class Azurite : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
@@ -123,7 +123,7 @@ public sealed class Azurite : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        throw new TimeoutException("Azurite did not start listening within 30 s");
+        throw new TimeoutException("Azurite did not start listening within 90 s");
     }
 
     private static async Task<bool> IsListeningAsync(int port)

@@ -1,0 +1,67 @@
+using Azure;
+using Azure.Data.Tables;
+using MedInsure.Functions.Storage;
+
+namespace MedInsure.Functions.Tests.Storage;
+
+public sealed class TableBatchWriterTests(AzuriteFixture azurite)
+{
+    private async Task<TableClient> NewTableAsync()
+    {
+        var table = new TableServiceClient(azurite.Azurite.ConnectionString).GetTableClient("w" + Guid.NewGuid().ToString("N")[..12]);
+        await table.CreateAsync();
+        return table;
+    }
+
+    [Fact]
+    public async Task ConcurrentAddsToOnePartitionAllLandAndADuplicateFailsAlone()
+    {
+        var table = await NewTableAsync();
+        await table.AddEntityAsync(new TableEntity("p", "taken"));
+        await using var writer = new TableBatchWriter(table, TimeSpan.FromMilliseconds(20));
+
+        var adds = Enumerable.Range(0, 150).Select(i => writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("p", $"r{i:D3}")), CancellationToken.None)).ToList();
+        var duplicate = writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("p", "taken")), CancellationToken.None);
+
+        Assert.All(await Task.WhenAll(adds), s => Assert.Equal(TableWriteStatus.Succeeded, s));
+        Assert.Equal(TableWriteStatus.Conflict, await duplicate);
+        Assert.Equal(151, await table.QueryAsync<TableEntity>().CountAsync());
+    }
+
+    [Fact]
+    public async Task TwoUpdatesWithTheSameETagCannotBothWinEvenAmongBatchedAdds()
+    {
+        var table = await NewTableAsync();
+        var etag = (await table.AddEntityAsync(new TableEntity("p", "row") { ["Value"] = 0 })).Headers.ETag!.Value;
+        await using var writer = new TableBatchWriter(table, TimeSpan.FromMilliseconds(20));
+
+        // Other dumps' new articles in the same partition and round: the updates would ride in multi-action batches.
+        var adds = Enumerable.Range(0, 4).Select(i => writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("p", $"new{i}")), CancellationToken.None)).ToList();
+        var results = await Task.WhenAll(
+            writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.UpdateReplace, new TableEntity("p", "row") { ["Value"] = 1 }, etag), CancellationToken.None),
+            writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.UpdateReplace, new TableEntity("p", "row") { ["Value"] = 2 }, etag), CancellationToken.None));
+
+        Assert.All(await Task.WhenAll(adds), s => Assert.Equal(TableWriteStatus.Succeeded, s));
+
+        Assert.Equal(1, results.Count(r => r == TableWriteStatus.Succeeded));
+        Assert.Equal(1, results.Count(r => r == TableWriteStatus.PreconditionFailed));
+        var stored = (await table.GetEntityAsync<TableEntity>("p", "row")).Value.GetInt32("Value");
+        Assert.Equal(results[0] == TableWriteStatus.Succeeded ? 1 : 2, stored);
+    }
+
+    [Fact]
+    public async Task StaleUpdateBatchedWithAnAddIsRefusedAndTheAddStillLands()
+    {
+        var table = await NewTableAsync();
+        var stale = (await table.AddEntityAsync(new TableEntity("p", "row") { ["Value"] = 0 })).Headers.ETag!.Value;
+        await table.UpdateEntityAsync(new TableEntity("p", "row") { ["Value"] = 1 }, stale, TableUpdateMode.Replace);
+        await using var writer = new TableBatchWriter(table, TimeSpan.FromMilliseconds(50));
+
+        var add = writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("p", "new")), CancellationToken.None);
+        var update = writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.UpdateReplace, new TableEntity("p", "row") { ["Value"] = 2 }, stale), CancellationToken.None);
+
+        Assert.Equal(TableWriteStatus.Succeeded, await add);
+        Assert.Equal(TableWriteStatus.PreconditionFailed, await update);
+        Assert.Equal(1, (await table.GetEntityAsync<TableEntity>("p", "row")).Value.GetInt32("Value"));
+    }
+}
