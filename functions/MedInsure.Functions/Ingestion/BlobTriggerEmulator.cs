@@ -18,8 +18,9 @@ public sealed class BlobTriggerOptions
 
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Invocations in flight at once, like the host's per-instance concurrency.</summary>
-    public int Concurrency { get; set; } = 8;
+    /// <summary>Invocations in flight at once: the host's default for blob triggers per instance
+    /// (queue batchSize 16 + newBatchThreshold 8).</summary>
+    public int Concurrency { get; set; } = 24;
 
     /// <summary>Tries per blob version, like the host's 5 before the poison queue.</summary>
     public int MaxAttempts { get; set; } = 5;

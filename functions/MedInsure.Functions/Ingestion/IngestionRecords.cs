@@ -7,13 +7,15 @@ using MedInsure.Functions.Storage;
 namespace MedInsure.Functions.Ingestion;
 
 /// <summary>
-/// Ingestion records. Two rows per record in one table: partition "id" for point reads by id, partition "time"
-/// (row key = inverted start ticks + id) for newest-first paging.
+/// Ingestion records. Two rows per record in one partition, written in one transaction: row "id|{id}" for point
+/// reads, row "time|{inverted start ticks}-{id}" for newest-first paging.
 /// </summary>
 public sealed class IngestionRecords(StorageProvisioner storage)
 {
-    private const string ById = "id";
-    private const string ByTime = "time";
+    private const string Partition = "r";
+    private const string ById = "id|";
+    private const string ByTime = "time|";
+    private const string ByTimeEnd = "time}";
     private const int MaxWarnings = 200;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -22,25 +24,26 @@ public sealed class IngestionRecords(StorageProvisioner storage)
 
     public async Task<IngestionRecord?> FindAsync(string id, CancellationToken cancellationToken)
     {
-        var found = await Table.GetEntityIfExistsAsync<TableEntity>(ById, id, cancellationToken: cancellationToken);
+        var found = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, ById + id, cancellationToken: cancellationToken);
         return found.HasValue && found.Value is not null ? FromEntity(found.Value) : null;
     }
 
     public async Task SaveAsync(IngestionRecord record, CancellationToken cancellationToken)
     {
-        var byId = ToEntity(record, ById, record.Id);
-        var byTime = ToEntity(record, ByTime, TimeKey(record));
-        await Task.WhenAll(
-            Table.UpsertEntityAsync(byId, TableUpdateMode.Replace, cancellationToken),
-            Table.UpsertEntityAsync(byTime, TableUpdateMode.Replace, cancellationToken));
+        await Table.SubmitTransactionAsync(
+        [
+            new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(record, ById + record.Id)),
+            new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(record, TimeKey(record))),
+        ], cancellationToken);
     }
 
     /// <summary>Newest first. The continuation is the last row key served; callers wrap it in an opaque token.</summary>
     public async Task<(IReadOnlyList<IngestionRecord> Items, string? Next)> ListAsync(int limit, string? after, CancellationToken cancellationToken)
     {
+        var from = after is null ? ByTime : after;
         var filter = after is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {ByTime}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {ByTime} and RowKey gt {after}");
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey ge {from} and RowKey lt {ByTimeEnd}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey gt {from} and RowKey lt {ByTimeEnd}");
         var items = new List<IngestionRecord>(limit);
         string? last = null;
         await foreach (var page in Table.QueryAsync<TableEntity>(filter, maxPerPage: limit, cancellationToken: cancellationToken).AsPages(pageSizeHint: limit))
@@ -71,9 +74,9 @@ public sealed class IngestionRecords(StorageProvisioner storage)
     }
 
     private static string TimeKey(IngestionRecord record) =>
-        $"{(DateTimeOffset.MaxValue.UtcTicks - record.StartedAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture)}-{record.Id}";
+        $"{ByTime}{(DateTimeOffset.MaxValue.UtcTicks - record.StartedAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture)}-{record.Id}";
 
-    private static TableEntity ToEntity(IngestionRecord record, string partition, string row) => new(partition, row)
+    private static TableEntity ToEntity(IngestionRecord record, string row) => new(Partition, row)
     {
         ["Id"] = record.Id,
         ["Dump"] = record.Dump,
@@ -97,7 +100,7 @@ public sealed class IngestionRecords(StorageProvisioner storage)
 
     private static IngestionRecord FromEntity(TableEntity e) => new()
     {
-        Id = e.GetString("Id") ?? e.RowKey,
+        Id = e.GetString("Id") ?? e.RowKey[ById.Length..],
         Dump = e.GetString("Dump") ?? "",
         Parent = e.GetString("Parent"),
         Status = e.GetString("Status") ?? IngestionStatus.Failed,

@@ -54,7 +54,11 @@ public sealed class IngestionService(
             Attempts = (previous?.Attempts ?? 0) + 1,
             StartedAt = previous?.StartedAt ?? time.GetUtcNow(),
         };
-        await records.SaveAsync(record, cancellationToken);
+        // A plain dump takes well under a second: only a bundle gets a visible "running" record while it works.
+        if (IsBundle(content))
+        {
+            await records.SaveAsync(record, cancellationToken);
+        }
 
         try
         {
@@ -222,6 +226,14 @@ public sealed class IngestionService(
         await blob.DownloadToAsync(file, cancellationToken);
         file.Position = 0;
         return file;
+    }
+
+    private static bool IsBundle(Stream content)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        var read = content.Read(magic);
+        content.Position = 0;
+        return read == 4 && magic[0] == (byte)'P' && magic[1] == (byte)'K' && magic[2] == 3 && magic[3] == 4;
     }
 
     private static async Task<string> HashAsync(Stream content, CancellationToken cancellationToken)

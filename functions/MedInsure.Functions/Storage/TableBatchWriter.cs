@@ -24,11 +24,13 @@ public enum TableWriteStatus
 public sealed class TableBatchWriter : IAsyncDisposable
 {
     private const int MaxBatch = 100;
+    private const int MaxInFlight = 16;
 
     private readonly TableClient table;
     private readonly TimeSpan linger;
     private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task pump;
+    private readonly SemaphoreSlim inFlight = new(MaxInFlight, MaxInFlight);
 
     public TableBatchWriter(TableClient table, TimeSpan? linger = null)
     {
@@ -67,13 +69,31 @@ public sealed class TableBatchWriter : IAsyncDisposable
                 round.Add(item);
             }
 
-            var batches = new List<List<Pending>>();
             foreach (var partition in round.GroupBy(p => p.Action.Entity.PartitionKey, StringComparer.Ordinal))
             {
-                batches.AddRange(SplitIntoBatches(partition));
+                foreach (var batch in SplitIntoBatches(partition))
+                {
+                    // Pipelined: the next round collects while these run. When every slot is busy, waiting here lets
+                    // more writes queue up, so batches fill up exactly when the store is the bottleneck.
+                    await inFlight.WaitAsync();
+                    _ = Task.Run(async () =>
+                    {
+                        try
+                        {
+                            await ExecuteAsync(batch);
+                        }
+                        finally
+                        {
+                            inFlight.Release();
+                        }
+                    });
+                }
             }
+        }
 
-            await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (batch, _) => await ExecuteAsync(batch));
+        for (var i = 0; i < MaxInFlight; i++)
+        {
+            await inFlight.WaitAsync();
         }
     }
 
