@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace MedInsure.Parsing;
 
@@ -29,6 +28,9 @@ internal static class DumpParser
         "是", "不是", "能", "不能", "可以", "不可以", "有", "没有", "会", "不会", "需要", "不需要",
         "要", "不要", "不用", "算", "不算", "属于", "不属于", "对", "不对", "否", "行", "不行",
     };
+
+    // Static so the formats array is not allocated again for every date line.
+    private static readonly string[] DateFormats = ["yyyy-MM-dd", "yyyy-M-d"];
 
     private static readonly string[] AmountUnits =
         ["个工作日", "工作日", "个月", "万元", "小时", "分钟", "元", "块", "万", "亿", "%", "％", "天", "月", "年", "岁", "次", "倍", "个", "人"];
@@ -208,7 +210,8 @@ internal static class DumpParser
                     continue;
                 }
 
-                category = categorySpan.ToString();
+                // Nearly every item is filed under 健康新闻: share that string instead of allocating one per item.
+                category = categorySpan.SequenceEqual(NewsCategory) ? NewsCategory : categorySpan.ToString();
                 date = parsed;
             }
             else
@@ -226,8 +229,10 @@ internal static class DumpParser
                 return $"dump has more than {maxRelated + 1} articles, the limit per dump";
             }
 
-            var summary = JoinLines(page, summaryFirst, summaryEnd);
-            var shortAnswer = SplitShortAnswer(ref summary, page[titleLine]);
+            // The answer token is cut from the first summary line before joining, so the summary is built once.
+            var skip = 0;
+            var shortAnswer = summaryEnd > summaryFirst ? SplitShortAnswer(page[lines[summaryFirst]], page[titleLine], out skip) : null;
+            var summary = JoinLines(page, summaryFirst, summaryEnd, skip);
             related.Add(new ParsedArticle(page.ToString(titleLine), shortAnswer, summary, category, date, false, related.Count + 1, itemWarnings));
         }
 
@@ -277,31 +282,48 @@ internal static class DumpParser
         return best;
     }
 
-    private static string JoinLines(NormalizedText page, int start, int end)
+    /// <summary>Lines start..end joined with "\n", the first one without its first <paramref name="skipFirst"/> characters.</summary>
+    private static string JoinLines(NormalizedText page, int start, int end, int skipFirst = 0)
     {
+        if (end == start)
+        {
+            return "";
+        }
+
         if (end - start == 1)
         {
-            return page.ToString(page.Lines[start]);
+            var line = page.Lines[start];
+            return page.Text.Substring(line.Start + skipFirst, line.Length - skipFirst);
         }
 
-        var length = 0;
+        // Exact length up front: one allocation and one copy per body, no StringBuilder buffer to grow and copy again.
+        var length = end - start - 1 - skipFirst;
         for (var i = start; i < end; i++)
         {
-            length += page.Lines[i].Length + 1;
+            length += page.Lines[i].Length;
         }
 
-        var builder = new StringBuilder(length);
-        for (var i = start; i < end; i++)
+        return string.Create(length, (page, start, end, skipFirst), static (target, state) =>
         {
-            if (i > start)
+            var (page, start, end, skipFirst) = state;
+            var written = 0;
+            for (var i = start; i < end; i++)
             {
-                builder.Append('\n');
+                if (i > start)
+                {
+                    target[written++] = '\n';
+                }
+
+                var text = page[page.Lines[i]];
+                if (i == start)
+                {
+                    text = text[skipFirst..];
+                }
+
+                text.CopyTo(target[written..]);
+                written += text.Length;
             }
-
-            builder.Append(page[page.Lines[i]]);
-        }
-
-        return builder.ToString();
+        });
     }
 
     /// <summary>Why a line reads as a body paragraph rather than a title, or null when it can be a title.</summary>
@@ -388,7 +410,7 @@ internal static class DumpParser
     }
 
     private static bool TryParseDate(ReadOnlySpan<char> token, out DateOnly date) =>
-        DateOnly.TryParseExact(token, ["yyyy-MM-dd", "yyyy-M-d"], CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+        DateOnly.TryParseExact(token, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
     /// <summary>A one-line answer directly under the main title: short, one phrase, not a list item.</summary>
     internal static bool IsShortAnswerLine(ReadOnlySpan<char> line)
@@ -417,25 +439,32 @@ internal static class DumpParser
         return digits > 0 && digits < line.Length && line[digits] is '.' or '、' or '．' or ')' or '）';
     }
 
-    /// <summary>Splits a leading answer token such as "496元" or "不可以" off a related summary, conservatively.</summary>
-    internal static string? SplitShortAnswer(ref string summary, ReadOnlySpan<char> title)
+    /// <summary>
+    /// A leading answer token such as "496元" or "不可以" on a related summary's first line, conservatively;
+    /// <paramref name="skip"/> is how many characters of that line the token and the spaces after it take.
+    /// </summary>
+    /// <remarks>
+    /// Only the first line can hold the token: no answer word or amount unit contains "\n", and lines are trimmed,
+    /// so text follows the token on its own line.
+    /// </remarks>
+    internal static string? SplitShortAnswer(ReadOnlySpan<char> firstLine, ReadOnlySpan<char> title, out int skip)
     {
-        var gap = summary.AsSpan().IndexOfAny(' ', '\u3000');
+        skip = 0;
+        var gap = firstLine.IndexOfAny(' ', '\u3000');
         if (gap is <= 0 or > 10)
         {
             return null;
         }
 
-        var token = summary.AsSpan(0, gap);
-        var rest = summary.AsSpan(gap).TrimStart();
+        var token = firstLine[..gap];
+        var rest = firstLine[gap..].TrimStart();
         if (rest.IsEmpty || title.StartsWith(token) || !(AnswerWords.GetAlternateLookup<ReadOnlySpan<char>>().Contains(token) || IsAmount(token)))
         {
             return null;
         }
 
-        var answer = token.ToString();
-        summary = rest.ToString();
-        return answer;
+        skip = firstLine.Length - rest.Length;
+        return token.ToString();
     }
 
     private static bool IsAmount(ReadOnlySpan<char> token)

@@ -38,28 +38,53 @@ public sealed class DumpReader(DumpParserOptions? options = null)
 
     private IEnumerable<DumpOutcome> ReadLazily(string name, Stream content)
     {
-        var (bytes, total, hash) = ReadBounded(content, _limits.MaxInputBytes);
-        if (bytes is null)
+        // A bundle is bounded by its own caps (entries, uncompressed size), not by the per-dump size limit, and is read
+        // in place when the stream can seek, so a large zip never has to sit in memory.
+        if (!content.CanSeek)
         {
-            yield return DumpOutcome.Rejected(name, OversizeReason("input", total), hash);
+            var (buffered, total, hash) = ReadBounded(content, Math.Max(_limits.MaxInputBytes, _limits.MaxZipUncompressedBytes));
+            if (buffered is null)
+            {
+                yield return DumpOutcome.Rejected(name, OversizeReason("input", total), hash);
+                yield break;
+            }
+
+            content = new MemoryStream(buffered, writable: false);
+        }
+
+        var start = content.Position;
+        var head = new byte[4];
+        var headLength = content.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        content.Position = start;
+        if (headLength == head.Length && IsZip(head))
+        {
+            foreach (var outcome in ReadZip(name, content))
+            {
+                yield return outcome;
+            }
+
             yield break;
         }
 
-        if (!IsZip(bytes))
-        {
-            yield return Parse(name, bytes, hash);
-            yield break;
-        }
-
-        foreach (var outcome in ReadZip(name, bytes, hash))
-        {
-            yield return outcome;
-        }
+        var (bytes, size, contentHash) = ReadBounded(content, _limits.MaxInputBytes);
+        yield return bytes is null
+            ? DumpOutcome.Rejected(name, OversizeReason("input", size), contentHash)
+            : Parse(name, bytes, contentHash);
     }
 
-    private IEnumerable<DumpOutcome> ReadZip(string name, byte[] bytes, string hash)
+    private IEnumerable<DumpOutcome> ReadZip(string name, Stream content)
     {
-        var (archive, error) = OpenZip(bytes);
+        var start = content.Position;
+        var hash = Convert.ToHexStringLower(SHA256.HashData(content));
+        var length = content.Position - start;
+        content.Position = start;
+        if (length > _limits.MaxZipUncompressedBytes)
+        {
+            yield return DumpOutcome.Rejected(name, $"zip archive is {ByteSize.Format(length)}, above the {ByteSize.Format(_limits.MaxZipUncompressedBytes)} bundle limit", hash);
+            yield break;
+        }
+
+        var (archive, error) = OpenZip(content);
         if (archive is null)
         {
             yield return DumpOutcome.Rejected(name, error!, hash);
@@ -155,11 +180,11 @@ public sealed class DumpReader(DumpParserOptions? options = null)
     private string BundleTooLarge(string what) =>
         $"{what}: the bundle decompresses to more than its {ByteSize.Format(_limits.MaxZipUncompressedBytes)} limit";
 
-    private static (ZipArchive? Archive, string? Error) OpenZip(byte[] bytes)
+    private static (ZipArchive? Archive, string? Error) OpenZip(Stream content)
     {
         try
         {
-            return (new ZipArchive(new MemoryStream(bytes, writable: false), ZipArchiveMode.Read), null);
+            return (new ZipArchive(content, ZipArchiveMode.Read, leaveOpen: true), null);
         }
         catch (InvalidDataException e)
         {

@@ -158,4 +158,51 @@ public sealed class ZipBundleTests
     private static string Size(long bytes) => bytes >= 1024
         ? (bytes / 1024.0).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " KB"
         : $"{bytes} bytes";
+
+    [Fact]
+    public void BundleLargerThanTheDumpLimitIsReadWhenEachMemberFitsIt()
+    {
+        var member = TestData.Fixture("basic.txt");
+        var options = new DumpParserOptions { MaxInputBytes = member.Length + 16 };
+        // Stored entries: the archive is bigger than the per-dump limit, each member is within it.
+        var zip = TestData.Zip([.. Enumerable.Range(0, 4).Select(i => ($"d{i}.txt", member))]);
+        Assert.True(zip.Length > options.MaxInputBytes);
+
+        var outcomes = TestData.ReadAll(zip, options: options);
+
+        Assert.Equal(4, outcomes.Count);
+        Assert.All(outcomes, o => Assert.True(o.Accepted, o.RejectionReason));
+    }
+
+    [Fact]
+    public void SeekableBundleIsReadInPlaceAndGivesTheSameOutcomesAsABufferedOne()
+    {
+        var zip = TestData.Zip(("a.txt", TestData.Fixture("basic.txt")), ("b.txt", TestData.Fixture("quirks.txt")));
+        using var seekable = new MemoryStream(zip, writable: false);
+        using var forwardOnly = new ForwardOnlyStream(zip);
+
+        var inPlace = new DumpReader().Read("bundle.zip", seekable).ToList();
+        var buffered = new DumpReader().Read("bundle.zip", forwardOnly).ToList();
+
+        Assert.Equal(2, inPlace.Count);
+        Assert.Equal(inPlace.Select(o => (o.Name, o.ContentHash, o.Dump!.Articles.Count)), buffered.Select(o => (o.Name, o.ContentHash, o.Dump!.Articles.Count)));
+    }
+
+    [Fact]
+    public void BundleAboveItsSizeLimitIsRejectedWithoutReadingMembers()
+    {
+        var zip = TestData.Zip(("a.txt", TestData.Fixture("basic.txt")));
+        var options = new DumpParserOptions { MaxZipUncompressedBytes = zip.Length - 1 };
+
+        var outcome = Assert.Single(TestData.ReadAll(zip, options: options));
+
+        Assert.False(outcome.Accepted);
+        Assert.Contains("above the", outcome.RejectionReason);
+        Assert.Equal("bundle.zip", outcome.Name);
+    }
+
+    private sealed class ForwardOnlyStream(byte[] bytes) : MemoryStream(bytes, writable: false)
+    {
+        public override bool CanSeek => false;
+    }
 }
