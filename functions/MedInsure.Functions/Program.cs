@@ -1,3 +1,4 @@
+using MedInsure.Functions.Calculations;
 using MedInsure.Functions.Cli;
 using MedInsure.Functions.HostProtocol;
 using MedInsure.Functions.Http;
@@ -5,6 +6,9 @@ using MedInsure.Functions.Ingestion;
 using MedInsure.Functions.Ingestions;
 using MedInsure.Functions.Manage;
 using MedInsure.Functions.Storage;
+using MedInsure.Functions.Articles;
+using MedInsure.Functions.Catalog;
+using MedInsure.Functions.OpenApi;
 
 if (CommandLine.TryGetCommand(args, out var command))
 {
@@ -31,6 +35,9 @@ builder.AddIngestion(standalone);
 builder.AddHttpConventions();
 
 // Feature services (one AddX per feature)
+builder.AddCalculations();
+builder.AddArticles();
+builder.AddApiDocs();
 
 var app = builder.Build();
 
@@ -39,6 +46,10 @@ app.UseStatusCodePages();
 
 // Host protocol and features (one MapX per feature)
 app.MapHostProtocol();
+app.MapCalculations();
+app.MapArticles();
+app.MapCatalog();
+app.MapApiDocs();
 app.MapIngestions();
 app.MapManage();
 

@@ -1,0 +1,77 @@
+using Azure;
+using Azure.Data.Tables;
+using MedInsure.Functions.Ingestion;
+using MedInsure.Functions.Storage;
+using MedInsure.Tagging.Regions;
+
+namespace MedInsure.Functions.Articles;
+
+/// <summary>
+/// Keeps <c>articleindex</c> in step with the articles: rows of the old state that the new state no longer has are
+/// deleted, the new state's rows upserted (both idempotent), coalesced into per-partition transactions with other
+/// concurrent changes; then the topic and region count rows move by the difference through the coalescing CounterWriter.
+/// </summary>
+public sealed partial class ArticleIndexObserver(StorageProvisioner storage, Lazy<RegionGazetteer> regions, ILogger<ArticleIndexObserver> logger)
+    : IArticleChangeObserver, IAsyncDisposable
+{
+    private readonly Lazy<CounterWriter> counters = new(() => new CounterWriter(storage.Table(storage.Options.ArticleIndexTable), deleteWhenZero: false));
+
+    private readonly Lazy<TableBatchWriter> writer = new(() => new TableBatchWriter(storage.Table(storage.Options.ArticleIndexTable)));
+
+    public async Task OnArticleChangedAsync(StoredArticle? before, StoredArticle after, CancellationToken cancellationToken)
+    {
+        var afterRows = ArticleIndex.RowsFor(after);
+        var keep = afterRows.Select(r => (r.PartitionKey, r.RowKey)).ToHashSet();
+        var actions = new List<TableTransactionAction>();
+        if (before is not null)
+        {
+            actions.AddRange(ArticleIndex.RowsFor(before)
+                .Where(r => !keep.Contains((r.PartitionKey, r.RowKey)))
+                .Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(r.PartitionKey, r.RowKey), ETag.All)));
+        }
+
+        actions.AddRange(afterRows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)));
+
+        // A 404 on a delete means the row is already gone (a replay): that is the state we want.
+        await Task.WhenAll(actions.Select(a => writer.Value.SubmitAsync(a, cancellationToken)));
+
+        var deltas = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var key in ArticleIndex.CountKeys(after, ParentOf))
+        {
+            deltas[key] = deltas.GetValueOrDefault(key) + 1;
+        }
+
+        if (before is not null)
+        {
+            foreach (var key in ArticleIndex.CountKeys(before, ParentOf))
+            {
+                deltas[key] = deltas.GetValueOrDefault(key) - 1;
+            }
+        }
+
+        await Task.WhenAll(deltas.Where(d => d.Value != 0).Select(d => AddToCountAsync(d.Key, d.Value, cancellationToken)));
+        LogIndexed(after.Id, actions.Count);
+    }
+
+    private string? ParentOf(string code) => regions.Value.Find(code)?.ParentCode;
+
+    private Task AddToCountAsync(string key, int delta, CancellationToken cancellationToken) =>
+        counters.Value.AddAsync(ArticleIndex.CountPartition, key, new Dictionary<string, int> { ["Count"] = delta }, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (writer.IsValueCreated)
+        {
+            await writer.Value.DisposeAsync();
+        }
+
+        if (counters.IsValueCreated)
+        {
+            await counters.Value.DisposeAsync();
+        }
+    }
+
+    [LoggerMessage(EventId = 3001, EventName = "ArticleIndexed", Level = LogLevel.Debug, Message = "Indexed article {ArticleId} with {Actions} index actions")]
+    private partial void LogIndexed(string articleId, int actions);
+
+}

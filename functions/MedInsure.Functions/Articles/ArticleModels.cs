@@ -1,0 +1,90 @@
+using System.ComponentModel;
+using Azure.Data.Tables;
+using MedInsure.Functions.Ingestion;
+
+namespace MedInsure.Functions.Articles;
+
+/// <summary>The query string of GET /api/articles.</summary>
+public sealed record ArticleListRequest(
+    [FromQuery(Name = "topic")][property: Description("Topic code(s): repeat the parameter or separate with commas (GET /api/topics lists them). Several topics match any of them.")] string[]? Topic,
+    [FromQuery(Name = "region")][property: Description("GB/T 2260 division code at any level: a province matches its cities and counties, a city its counties; 000000 = nationwide articles only.")] string? Region,
+    [FromQuery(Name = "from")][property: Description("Earliest article date, inclusive (yyyy-MM-dd).")] string? From,
+    [FromQuery(Name = "to")][property: Description("Latest article date, inclusive (yyyy-MM-dd).")] string? To,
+    [FromQuery(Name = "q")][property: Description("Keyword (2–50 characters) matched anywhere in the title, Chinese substrings included; spaces and punctuation are ignored.")] string? Q,
+    [FromQuery(Name = "flag")][property: Description("Quality flag(s): arithmetic-mismatch, sum-mismatch, title-body-mismatch, low-confidence. Several flags match any of them.")] string[]? Flag,
+    [FromQuery(Name = "limit")][property: Description("Page size, 1–100 (default 20).")] int? Limit,
+    [FromQuery(Name = "continuation")][property: Description("Opaque token from the previous page's `continuation`; pass it back with the same filters.")] string? Continuation);
+
+public sealed record RegionRef(string Code, string Name);
+
+/// <summary>One list item: everything comes from the covering index row.</summary>
+public sealed record ArticleListItem(
+    string Id,
+    string Title,
+    string? ShortAnswer,
+    string Summary,
+    string Topic,
+    double TopicScore,
+    RegionRef Region,
+    string? Date,
+    int Sources);
+
+public sealed record ArticlePage(IReadOnlyList<ArticleListItem> Items, string? Continuation);
+
+public sealed record ArticleRegion(string Code, string Name, string? ProvinceCode, string? CityCode, string? CountyCode, IReadOnlyList<string> OtherRegions);
+
+public sealed record ArticleTagsView(string Topic, string? TopicName, double TopicScore, bool TopicLowConfidence, string ModelVersion, ArticleRegion Region);
+
+/// <summary>The full article. Storage details (partition, chunking, blob names, ingestion ids of writers) stay out.</summary>
+public sealed record ArticleDetail(
+    string Id,
+    string Title,
+    string? ShortAnswer,
+    string Text,
+    bool IsFullText,
+    string? Category,
+    string? Date,
+    ArticleTagsView Tags,
+    IReadOnlyList<ArticleFlag> Flags,
+    IReadOnlyList<ArticleSource> Sources,
+    DateTimeOffset FirstSeenAt,
+    DateTimeOffset UpdatedAt);
+
+internal static class ArticleMapping
+{
+    public static ArticleListItem AsListItem(this TableEntity row) => new(
+        row.GetString("Id") ?? "",
+        row.GetString("Title") ?? "",
+        row.GetString("ShortAnswer"),
+        row.GetString("Summary") ?? "",
+        row.GetString("Topic") ?? "",
+        row.GetDouble("TopicScore") ?? 0,
+        new RegionRef(row.GetString("RegionCode") ?? ArticleIndex.Nationwide, row.GetString("RegionName") ?? ""),
+        row.GetString("Date"),
+        row.GetInt32("SourceCount") ?? 0);
+
+    public static ArticleDetail AsDetail(this StoredArticle article)
+    {
+        var tags = article.Tags;
+        var flags = article.Flags.ToList();
+        if (tags.TopicLowConfidence && flags.All(f => f.Code != ArticleIndex.LowConfidence))
+        {
+            flags.Add(new ArticleFlag(ArticleIndex.LowConfidence, $"topic score {tags.TopicScore.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)} is below the model's confidence threshold"));
+        }
+
+        return new ArticleDetail(
+            article.Id,
+            article.Title,
+            article.ShortAnswer,
+            article.Body,
+            article.IsFullText,
+            article.Category,
+            article.Date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            new ArticleTagsView(tags.Topic, MedInsure.Tagging.Topics.Find(tags.Topic)?.Name, tags.TopicScore, tags.TopicLowConfidence, tags.ModelVersion,
+                new ArticleRegion(tags.RegionCode, tags.RegionName, tags.ProvinceCode, tags.CityCode, tags.CountyCode, tags.OtherRegions)),
+            flags,
+            article.Sources,
+            article.FirstSeenAt,
+            article.UpdatedAt);
+    }
+}

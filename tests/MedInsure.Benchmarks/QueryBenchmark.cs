@@ -1,0 +1,407 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Azure.Data.Tables;
+using MedInsure.Functions.Articles;
+using MedInsure.Functions.Ingestion;
+using MedInsure.Tagging;
+using MedInsure.Tagging.Regions;
+
+namespace MedInsure.Benchmarks;
+
+/// <summary>
+/// Query API latency through HTTP (the real app as a child process) next to the same index range read with a raw
+/// TableClient in the same run, at 10k and 100k articles, plus a wrk load run. Targets (issue #5): p95 ≤ 1.5× raw,
+/// no growth from 10k to 100k beyond noise, zero errors under load.
+/// </summary>
+internal static partial class QueryBenchmark
+{
+    private const string Key = "bench-key";
+    private const string Prefix = "bench";
+    private const int Iterations = 200;
+
+    private static readonly string[] Phrases =
+    [
+        "医保报销比例是多少", "社保卡怎么激活", "异地就医备案怎么办理", "养老金怎么计算", "公积金提取条件", "个人账户余额查询",
+        "家庭共济怎么绑定", "灵活就业缴费标准", "医保转移接续流程", "居民医保怎么缴费", "惠民保值得买吗", "看病去哪家医院好",
+    ];
+
+    public static async Task<int> Run(string[] args)
+    {
+        var sizes = args.Length > 0 ? args[0].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() : [10_000, 100_000];
+        var gazetteer = RegionGazetteer.LoadDefault();
+        await using var azurite = await QueryAzurite.StartAsync();
+        var tables = new TableServiceClient(azurite.ConnectionString);
+        var index = tables.GetTableClient(Prefix + "articleindex");
+        var articles = tables.GetTableClient(Prefix + "articles");
+        await index.CreateIfNotExistsAsync();
+        await articles.CreateIfNotExistsAsync();
+
+        var port = QueryAzurite.FreePort();
+        using var app = StartApp(azurite.ConnectionString, port);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        http.DefaultRequestHeaders.Add("x-functions-key", Key);
+        await WaitForAppAsync(http);
+
+        var seeded = 0;
+        var results = new List<(int Size, string Query, double HttpP50, double HttpP95, double RawP50, double RawP95)>();
+        foreach (var size in sizes)
+        {
+            var watch = Stopwatch.StartNew();
+            var rows = await SeedAsync(index, articles, gazetteer, seeded, size);
+            seeded = size;
+            Console.WriteLine($"seeded {size:N0} articles ({rows:N0} index rows) in {watch.Elapsed.TotalSeconds:F1} s");
+
+            var first = await http.GetFromJsonAsync<JsonElement>("/api/articles?topic=reimbursement&region=360000&limit=20");
+            var token = first.GetProperty("continuation").GetString();
+            var lastCursor = await RawCursorAfterFirstPageAsync(index, Plan(["reimbursement"], "360000", RegionLevel.Province, null, null, null));
+            var queries = new (string Name, string Url, QueryPlan Plan, string? Cursor)[]
+            {
+                ("topic+province", "/api/articles?topic=reimbursement&region=360000", Plan(["reimbursement"], "360000", RegionLevel.Province, null, null, null), null),
+                ("city+dates", "/api/articles?region=360300&from=2026-03-01&to=2026-06-30", Plan([], "360300", RegionLevel.City, new DateOnly(2026, 3, 1), new DateOnly(2026, 6, 30), null), null),
+                ("keyword", "/api/articles?q=" + Uri.EscapeDataString("备案"), Plan([], null, null, null, null, "备案"), null),
+                ("next page", "/api/articles?topic=reimbursement&region=360000&continuation=" + Uri.EscapeDataString(token ?? ""), Plan(["reimbursement"], "360000", RegionLevel.Province, null, null, null), lastCursor),
+            };
+
+            foreach (var (name, url, plan, cursor) in queries)
+            {
+                var httpTimes = await MeasureAsync(async () =>
+                {
+                    using var response = await http.GetAsync(url);
+                    response.EnsureSuccessStatusCode();
+                    await response.Content.ReadAsByteArrayAsync();
+                });
+                var rawTimes = await MeasureAsync(() => RawPageAsync(index, plan, cursor));
+                results.Add((size, name, Percentile(httpTimes, 50), Percentile(httpTimes, 95), Percentile(rawTimes, 50), Percentile(rawTimes, 95)));
+                // Printed as measured: the 100k seed is long, and the 10k figures should not wait for it.
+                Console.WriteLine($"  {name,-15} http p50 {results[^1].HttpP50:F2} ms p95 {results[^1].HttpP95:F2} ms | raw p50 {results[^1].RawP50:F2} ms p95 {results[^1].RawP95:F2} ms");
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"{"articles",9} {"query",-15} {"http p50",9} {"http p95",9} {"raw p50",9} {"raw p95",9} {"p95 ratio",9}");
+        foreach (var r in results)
+        {
+            Console.WriteLine($"{r.Size,9:N0} {r.Query,-15} {r.HttpP50,7:F2}ms {r.HttpP95,7:F2}ms {r.RawP50,7:F2}ms {r.RawP95,7:F2}ms {r.HttpP95 / r.RawP95,8:F2}×");
+        }
+
+        if (sizes.Length > 1)
+        {
+            Console.WriteLine();
+            foreach (var group in results.GroupBy(r => r.Query))
+            {
+                var small = group.First();
+                var large = group.Last();
+                Console.WriteLine($"{group.Key,-15} http p95 {small.Size:N0} → {large.Size:N0}: {large.HttpP95 / small.HttpP95:F2}× (raw {large.RawP95 / small.RawP95:F2}×)");
+            }
+        }
+
+        Console.WriteLine();
+        await RunWrkAsync(port, "/api/articles?topic=reimbursement&region=360000");
+        app.Kill(entireProcessTree: true);
+        await app.WaitForExitAsync();
+        return 0;
+    }
+
+    private static QueryPlan Plan(string[] topics, string? region, RegionLevel? level, DateOnly? from, DateOnly? to, string? keyword) =>
+        ArticleQueryPlanner.Plan(new ArticleFilter(topics, region, level, from, to, keyword, []));
+
+    /// <summary>What the API does for one page, minus HTTP: the same filter on the same partition, first 20 matches.</summary>
+    private static async Task RawPageAsync(TableClient index, QueryPlan plan, string? cursor)
+    {
+        var count = 0;
+        foreach (var key in plan.IndexKeys)
+        {
+            await foreach (var row in index.QueryAsync<TableEntity>(plan.FilterFor(key, cursor), plan.Keyword is null ? 21 : 1000))
+            {
+                if (plan.Keyword is { } k && !(row.GetString("NormTitle") ?? "").Contains(k, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (++count >= 21)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    private static async Task<string?> RawCursorAfterFirstPageAsync(TableClient index, QueryPlan plan)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in index.QueryAsync<TableEntity>(plan.FilterFor(plan.IndexKeys[0], null), 21))
+        {
+            rows.Add(row);
+            if (rows.Count == 20)
+            {
+                break;
+            }
+        }
+
+        return rows.Count == 20 ? ArticleQueryService.Cursor(rows[^1]) : null;
+    }
+
+    private static async Task<double[]> MeasureAsync(Func<Task> run)
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            await run();
+        }
+
+        var times = new double[Iterations];
+        for (var i = 0; i < Iterations; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await run();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        Array.Sort(times);
+        return times;
+    }
+
+    private static double Percentile(double[] sorted, int p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100.0 * sorted.Length) - 1)];
+
+    /// <summary>Synthetic articles written straight to the tables with the observer's own row builder (ingesting 100k through the pipeline would take hours).</summary>
+    private static async Task<long> SeedAsync(TableClient index, TableClient articles, RegionGazetteer gazetteer, int from, int to)
+    {
+        var places = gazetteer.All.Where(d => d.Code.StartsWith("36", StringComparison.Ordinal) || d.Code.StartsWith("11", StringComparison.Ordinal)
+            || d.Code.StartsWith("44", StringComparison.Ordinal) || d.Code.StartsWith("51", StringComparison.Ordinal)).ToArray();
+        var topics = Topics.All.Select(t => t.Code).ToArray();
+        var random = new Random(from + 17);
+        var now = DateTimeOffset.UtcNow;
+        var indexActions = new List<TableEntity>();
+        var articleEntities = new List<TableEntity>();
+        for (var i = from; i < to; i++)
+        {
+            var place = places[random.Next(places.Length)];
+            var tag = gazetteer.ToTag(place.Code)!;
+            var phrase = Phrases[random.Next(Phrases.Length)];
+            var title = $"{place.Name}{phrase}{i.ToString(CultureInfo.InvariantCulture)}";
+            var article = new StoredArticle
+            {
+                Id = ArticleIdentity.IdFor(title),
+                Title = title,
+                ShortAnswer = "按当地规定执行。",
+                Body = $"{place.Name}{phrase}：按当地政策办理，详情咨询当地医保经办机构。",
+                Date = new DateOnly(2026, 1, 1).AddDays(random.Next(320)),
+                Tags = new ArticleTags(topics[random.Next(topics.Length)], 0.9, random.Next(20) == 0, "bench", tag.Code, tag.Name, tag.ProvinceCode, tag.CityCode, tag.CountyCode, []),
+                Sources = [new ArticleSource("bench.txt", i, "bench", now)],
+                FirstSeenAt = now,
+                UpdatedAt = now,
+                CreatedBy = "bench",
+                UpdatedBy = "bench",
+            };
+            articleEntities.Add(ArticleEntityMapper.ToEntity(article));
+            indexActions.AddRange(ArticleIndex.RowsFor(article));
+        }
+
+        await WriteAsync(articles, articleEntities);
+        await WriteAsync(index, indexActions);
+        return indexActions.Count;
+    }
+
+    private static async Task WriteAsync(TableClient table, List<TableEntity> entities)
+    {
+        var batches = entities.GroupBy(e => e.PartitionKey)
+            .SelectMany(g => g.DistinctBy(e => e.RowKey).Chunk(100))
+            .ToList();
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (batch, ct) =>
+            await table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct));
+    }
+
+    private static Process StartApp(string connectionString, int port)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "MedInsure.Functions.dll");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { dll, "serve", "--urls", $"http://127.0.0.1:{port}" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["AzureWebJobsStorage"] = connectionString;
+        info.Environment["FunctionKeys__default"] = Key;
+        info.Environment["BlobTrigger__Emulate"] = "false";
+        info.Environment["Storage__NamePrefix"] = Prefix;
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the app");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine($"app: {e.Data}"); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitForAppAsync(HttpClient http)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if ((await http.GetAsync("/api/health")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException("the app did not answer /api/health within 60 s");
+    }
+
+    private static async Task RunWrkAsync(int port, string path)
+    {
+        var wrk = new[] { "/usr/bin/wrk", "/usr/local/bin/wrk" }.FirstOrDefault(File.Exists);
+        if (wrk is null)
+        {
+            Console.WriteLine("wrk is not installed: skipping the load run (install with `apt-get install -y wrk`).");
+            return;
+        }
+
+        var info = new ProcessStartInfo(wrk) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-t2", "-c16", "-d30s", "--latency", "-H", $"x-functions-key: {Key}", $"http://127.0.0.1:{port}{path}" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var rps = RequestsPerSecond().Match(output);
+        var non2xx = Non2xx().Match(output);
+        var socket = SocketErrors().Match(output);
+        Console.WriteLine($"wrk 30 s, 16 connections, {path}:");
+        Console.WriteLine($"  requests/s {(rps.Success ? rps.Groups[1].Value : "?")}, non-2xx/3xx {(non2xx.Success ? non2xx.Groups[1].Value : "0")}, socket errors {(socket.Success ? socket.Groups[0].Value : "none")}");
+        foreach (var line in output.Split('\n').Where(l => l.TrimStart().StartsWith("50%", StringComparison.Ordinal) || l.TrimStart().StartsWith("99%", StringComparison.Ordinal)))
+        {
+            Console.WriteLine($"  latency {line.Trim()}");
+        }
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
+    private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"Non-2xx or 3xx responses:\s+(\d+)")]
+    private static partial Regex Non2xx();
+
+    [GeneratedRegex(@"Socket errors:.*")]
+    private static partial Regex SocketErrors();
+}
+
+/// <summary>Azurite in memory on free loopback ports (the start logic of the functional tests' Azurite, trimmed).</summary>
+internal sealed class QueryAzurite : IAsyncDisposable
+{
+    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private readonly int blobPort = FreePort();
+    private readonly int queuePort = FreePort();
+    private readonly int tablePort = FreePort();
+    private Process? process;
+
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;" +
+        $"TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
+
+    public static async Task<QueryAzurite> StartAsync()
+    {
+        var azurite = new QueryAzurite();
+        var root = FindRoot();
+        var info = new ProcessStartInfo(Path.Combine(root, "node_modules", ".bin", "azurite")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[]
+        {
+            "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--inMemoryPersistence",
+            "--blobHost", "127.0.0.1", "--blobPort", azurite.blobPort.ToString(CultureInfo.InvariantCulture),
+            "--queueHost", "127.0.0.1", "--queuePort", azurite.queuePort.ToString(CultureInfo.InvariantCulture),
+            "--tableHost", "127.0.0.1", "--tablePort", azurite.tablePort.ToString(CultureInfo.InvariantCulture),
+        })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        // 100k articles' index rows live in Azurite's heap.
+        info.Environment["NODE_OPTIONS"] = "--max-old-space-size=8192";
+        azurite.process = Process.Start(info) ?? throw new InvalidOperationException("could not start Azurite");
+        azurite.process.OutputDataReceived += (_, _) => { };
+        azurite.process.ErrorDataReceived += (_, _) => { };
+        azurite.process.BeginOutputReadLine();
+        azurite.process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await IsListeningAsync(azurite.tablePort) && await IsListeningAsync(azurite.blobPort))
+            {
+                return azurite;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("Azurite did not start within 30 s");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process?.Dispose();
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<bool> IsListeningAsync(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static string FindRoot()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "MedInsure.Functions.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("MedInsure.Functions.sln not found: run from the repo");
+    }
+}
