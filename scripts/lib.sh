@@ -19,7 +19,9 @@ ensure_node_tools() {
 
 # Extra system packages some tests need, installed from Debian when missing (root on CI and dev machines).
 ensure_test_tools() {
-  :
+  # Headless Chromium for the dashboard browser test, and a CJK font so its screenshot shows Chinese, not boxes.
+  command -v chromium >/dev/null || { apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+  [ -d /usr/share/fonts/truetype/wqy ] || { apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends fonts-wqy-zenhei >/dev/null; }
 }
 
 # Sums the passed/failed counts over every test assembly's TRX file into one closing line.

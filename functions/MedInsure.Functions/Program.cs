@@ -6,6 +6,8 @@ using MedInsure.Functions.Ingestion;
 using MedInsure.Functions.Ingestions;
 using MedInsure.Functions.Manage;
 using MedInsure.Functions.Storage;
+using MedInsure.Functions.Stats;
+using MedInsure.Functions.Dashboard;
 using MedInsure.Functions.Articles;
 using MedInsure.Functions.Catalog;
 using MedInsure.Functions.OpenApi;
@@ -38,6 +40,7 @@ builder.AddHttpConventions();
 builder.AddCalculations();
 builder.AddArticles();
 builder.AddApiDocs();
+builder.AddStats();
 
 var app = builder.Build();
 
@@ -52,6 +55,8 @@ app.MapCatalog();
 app.MapApiDocs();
 app.MapIngestions();
 app.MapManage();
+app.MapStats();
+app.MapDashboard();
 
 await app.RunAsync();
 return 0;

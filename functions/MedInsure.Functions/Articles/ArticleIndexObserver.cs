@@ -56,7 +56,7 @@ public sealed partial class ArticleIndexObserver(StorageProvisioner storage, Laz
     private string? ParentOf(string code) => regions.Value.Find(code)?.ParentCode;
 
     private Task AddToCountAsync(string key, int delta, CancellationToken cancellationToken) =>
-        counters.Value.AddAsync(ArticleIndex.CountPartition, key, new Dictionary<string, int> { ["Count"] = delta }, cancellationToken);
+        counters.Value.AddAsync(ArticleIndex.CountPartition, key, new Dictionary<string, long> { ["Count"] = delta }, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

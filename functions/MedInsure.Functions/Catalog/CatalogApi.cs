@@ -101,7 +101,7 @@ internal static partial class CatalogApi
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ArticleIndex.CountPartition} and RowKey ge {from} and RowKey lt {to}");
         await foreach (var row in index.QueryAsync<TableEntity>(filter, 1000, ["RowKey", "Count"], cancellationToken))
         {
-            counts[row.RowKey] = Math.Max(0, row.GetInt32("Count") ?? 0);
+            counts[row.RowKey] = (int)Math.Max(0, CounterWriter.Read(row, "Count"));
         }
 
         return counts;

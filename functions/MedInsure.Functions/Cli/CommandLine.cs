@@ -15,6 +15,7 @@ internal static class CommandLine
         ["parse"] = a => ParseCommand.RunAsync(a, Console.Out, Console.Error),
         ["ingest"] = a => IngestCommand.RunAsync(a, Console.Out, Console.Error),
         ["calc"] = a => CalcCommand.RunAsync(a, Console.Out, Console.Error),
+        ["stats"] = a => StatsCommand.RunAsync(a, Console.Out, Console.Error),
         ["classify"] = a => ClassifyCommand.RunAsync(a, Console.In, Console.Out, Console.Error),
         ["retag"] = a => RetagCommand.RunAsync(a, Console.Out, Console.Error),
     };

@@ -1,4 +1,6 @@
+using MedInsure.Functions.Articles;
 using MedInsure.Functions.Ingestion;
+using MedInsure.Functions.Stats;
 using MedInsure.Functions.Storage;
 
 namespace MedInsure.Functions.Cli;
@@ -22,6 +24,10 @@ internal static class CommandServices
 
         builder.AddStorage();
         builder.AddIngestion(standalone: emulateTrigger);
+
+        // The same article observers as the app, so what a command writes keeps the indexes and statistics in step.
+        builder.AddArticles();
+        builder.AddStats();
         return builder.Services.BuildServiceProvider();
     }
 }

@@ -29,7 +29,7 @@ public sealed class CounterWriter : IAsyncDisposable
         pump = Task.Run(PumpAsync);
     }
 
-    public Task AddAsync(string partitionKey, string rowKey, IReadOnlyDictionary<string, int> deltas, CancellationToken cancellationToken)
+    public Task AddAsync(string partitionKey, string rowKey, IReadOnlyDictionary<string, long> deltas, CancellationToken cancellationToken)
     {
         var pending = new Pending(partitionKey, rowKey, deltas, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!queue.Writer.TryWrite(pending))
@@ -46,8 +46,8 @@ public sealed class CounterWriter : IAsyncDisposable
         await pump;
     }
 
-    /// <summary>A counter's value as stored (Int32 or Int64 alike).</summary>
-    public static int Read(TableEntity entity, string name) => entity.GetInt32(name) ?? (int?)entity.GetInt64(name) ?? 0;
+    /// <summary>A counter's value as stored: counters are written as Int64, and older Int32 values read the same.</summary>
+    public static long Read(TableEntity entity, string name) => entity.GetInt64(name) ?? entity.GetInt32(name) ?? 0;
 
     private async Task PumpAsync()
     {
@@ -55,12 +55,12 @@ public sealed class CounterWriter : IAsyncDisposable
         while (await reader.WaitToReadAsync())
         {
             await Task.Delay(linger);
-            var rows = new Dictionary<(string, string), (Dictionary<string, int> Sum, List<TaskCompletionSource> Waiters)>();
+            var rows = new Dictionary<(string, string), (Dictionary<string, long> Sum, List<TaskCompletionSource> Waiters)>();
             while (reader.TryRead(out var item))
             {
                 if (!rows.TryGetValue((item.PartitionKey, item.RowKey), out var row))
                 {
-                    row = (new Dictionary<string, int>(StringComparer.Ordinal), []);
+                    row = (new Dictionary<string, long>(StringComparer.Ordinal), []);
                     rows[(item.PartitionKey, item.RowKey)] = row;
                 }
 
@@ -87,7 +87,7 @@ public sealed class CounterWriter : IAsyncDisposable
         }
     }
 
-    private async Task ApplyAsync(string partitionKey, string rowKey, Dictionary<string, int> sum)
+    private async Task ApplyAsync(string partitionKey, string rowKey, Dictionary<string, long> sum)
     {
         if (sum.Values.All(v => v == 0))
         {
@@ -140,5 +140,5 @@ public sealed class CounterWriter : IAsyncDisposable
 
     private static bool IsCounter(string name) => name is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag");
 
-    private sealed record Pending(string PartitionKey, string RowKey, IReadOnlyDictionary<string, int> Deltas, TaskCompletionSource Completion);
+    private sealed record Pending(string PartitionKey, string RowKey, IReadOnlyDictionary<string, long> Deltas, TaskCompletionSource Completion);
 }

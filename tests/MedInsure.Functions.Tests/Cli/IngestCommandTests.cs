@@ -24,6 +24,13 @@ public sealed class IngestCommandTests(AzuriteFixture azurite)
         Assert.Contains("rejected", lines.Single(l => l.StartsWith("zero.bin", StringComparison.Ordinal)));
         Assert.Matches(@"^total\s+2/3 ok\s+6\s+6\s+0\s+0", lines[^1]);
         Assert.Equal(6, (await app.AllArticlesAsync()).Count);
+
+        // What the command wrote is queryable and counted, like what the app's own trigger writes.
+        var client = app.CreateKeyedClient();
+        var listed = await client.GetFromJsonAsync<JsonElement>("/api/articles?limit=100");
+        Assert.Equal(6, listed.GetProperty("items").GetArrayLength());
+        var stats = await client.GetFromJsonAsync<JsonElement>("/api/stats?by=topic");
+        Assert.Equal(6, stats.GetProperty("rows").EnumerateArray().Sum(r => r.GetProperty("articles").GetInt32()));
     }
 
     [Fact]

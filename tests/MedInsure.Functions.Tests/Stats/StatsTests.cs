@@ -1,0 +1,263 @@
+using System.Text;
+using Azure.Data.Tables;
+using MedInsure.Functions.Cli;
+using MedInsure.Functions.Ingestion;
+using Microsoft.Extensions.DependencyInjection;
+using static MedInsure.Functions.Tests.Stats.StatsTestData;
+
+namespace MedInsure.Functions.Tests.Stats;
+
+public sealed class StatsTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task IngestedDumpsAreCountedByTopicRegionAndPeriodInEveryGrain()
+    {
+        await using var app = new MedInsureApplication(azurite.Azurite);
+        await app.UploadAsync("a.txt", Dated("G1"));
+        await app.UploadAsync("b.txt", TestDumps.Simple("G2"));
+        await app.TriggerAsync();
+
+        await AssertStatsMatchArticlesAsync(app);
+        var articles = await app.AllArticlesAsync();
+        var byTopic = await app.GetStatsAsync("by=topic");
+        Assert.Equal(Expected(articles, a => a.GetString("Topic")), Actual(byTopic, r => r.S("topic")));
+        var first = byTopic.GetProperty("rows")[0];
+        Assert.Equal(MedInsure.Tagging.Topics.Find(first.S("topic"))!.Name, first.S("topicName"));
+        Assert.False(first.TryGetProperty("region", out _));
+        Assert.Equal(["topic"], byTopic.GetProperty("by").EnumerateArray().Select(b => b.GetString()).ToArray());
+    }
+
+    [Fact]
+    public async Task ReingestingTheSameDumpsLeavesTheCountsUnchanged()
+    {
+        await using var app = new MedInsureApplication(azurite.Azurite);
+        await app.UploadAsync("a.txt", Dated("R1"));
+        await app.TriggerAsync();
+        var before = (await app.GetStatsAsync("by=topic,region,day&level=county")).GetProperty("rows").GetRawText();
+
+        await app.UploadAsync("a.txt", Dated("R1") + "\n");
+        await app.TriggerAsync();
+        await app.UploadAsync("copy-of-a.txt", Dated("R1"));
+        await app.TriggerAsync();
+
+        var after = await app.GetStatsAsync("by=topic,region,day&level=county");
+        Assert.Equal(before, after.GetProperty("rows").GetRawText());
+        Assert.Equal(4, after.GetProperty("totals").GetProperty("articles").GetInt64());
+        await AssertStatsMatchArticlesAsync(app);
+        Assert.Equal(0, (await app.RecountAsync()).GetProperty("driftCells").GetInt32());
+    }
+
+    [Fact]
+    public async Task ArticleSharedByTwoDumpsIsCountedOnce()
+    {
+        await using var app = new MedInsureApplication(azurite.Azurite);
+        var shared = "江西萍乡社保基数8400个人扣多少";
+        await app.UploadAsync("first.txt", TestDumps.Page("二代社保卡和医保卡有什么区别", "二代社保卡集成了医保结算功能。\n办理后旧卡停用。",
+            new TestDumps.Related(shared, "个人每月缴纳养老保险672元。", "2026-10-20")));
+        await app.UploadAsync("second.txt", TestDumps.Page(shared, "按基数8400元计算，养老保险个人缴纳8%，即672元；医疗保险个人缴纳2%，即168元。\n失业保险个人部分按当地比例执行。",
+            new TestDumps.Related("职工医保和居民医保有什么区别", "职工医保由单位和个人共同缴纳。", "2026-10-25")));
+        await app.TriggerAsync();
+
+        var totals = (await app.GetStatsAsync("")).GetProperty("totals");
+        Assert.Equal(3, totals.GetProperty("articles").GetInt64());
+        await AssertStatsMatchArticlesAsync(app);
+    }
+
+    [Fact]
+    public async Task RetaggingAnArticleMovesItsCountToTheNewTopicAndFlag()
+    {
+        await using var app = new MedInsureApplication(azurite.Azurite);
+        await app.UploadAsync("a.txt", Dated("T1"));
+        await app.TriggerAsync();
+        var article = (await app.AllArticlesAsync()).First(a => a.GetString("Title")!.StartsWith("深圳医保报销", StringComparison.Ordinal));
+        var oldTopic = article.GetString("Topic");
+        var newTopic = oldTopic == "other" ? "hospital" : "other";
+        var before = Actual(await app.GetStatsAsync("by=topic"), r => r.S("topic"));
+
+        var store = app.Services.GetRequiredService<ArticleStore>();
+        Assert.True(await store.RetagAsync(article.RowKey, a => a with
+        {
+            Tags = a.Tags with { Topic = newTopic },
+            Flags = [new ArticleFlag("arithmetic-mismatch", "8400 × 8% ≠ 670")],
+        }, CancellationToken.None));
+
+        var after = Actual(await app.GetStatsAsync("by=topic"), r => r.S("topic"));
+        Assert.Equal(before[oldTopic].Articles - 1, after.GetValueOrDefault(oldTopic).Articles);
+        Assert.Equal(before.GetValueOrDefault(newTopic).Articles + 1, after[newTopic].Articles);
+        Assert.Equal(1, after[newTopic].Flagged);
+        await AssertStatsMatchArticlesAsync(app);
+
+        var flagged = await app.GetStatsAsync("by=topic&flag=arithmetic-mismatch");
+        var row = Assert.Single(flagged.GetProperty("rows").EnumerateArray());
+        Assert.Equal(newTopic, row.S("topic"));
+        Assert.Equal(1, row.GetProperty("articles").GetInt64());
+        Assert.Equal(1, (await app.GetStatsAsync("flag=any")).GetProperty("totals").GetProperty("flagged").GetInt64());
+        Assert.Equal(0, (await app.RecountAsync()).GetProperty("driftCells").GetInt32());
+    }
+
+    [Fact]
+    public async Task TwentyConcurrentDumpsAreCountedExactly()
+    {
+        await using var app = new MedInsureApplication(azurite.Azurite);
+        // One shared related article and one region per dump pair: concurrent updates race on the same cells.
+        const string shared = "家庭共济怎么绑定家人";
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => app.UploadAsync($"bulk/{i:D2}.txt", TestDumps.Page(
+            $"重庆职工医保个人账户每月划入多少（第{i}篇）",
+            $"职工医保个人账户每月划入金额为本人缴费基数的2%。第{i}篇。",
+            new TestDumps.Related(shared, $"通过国家医保服务平台绑定亲属。版本{i}。"),
+            new TestDumps.Related($"北京海淀区社保卡补办流程（第{i}篇）", "携带身份证到网点办理。")))));
+
+        Assert.Equal(20, await app.TriggerAsync());
+
+        var totals = (await app.GetStatsAsync("by=topic")).GetProperty("totals");
+        Assert.Equal(41, totals.GetProperty("articles").GetInt64());
+        await AssertStatsMatchArticlesAsync(app);
+        var recount = await app.RecountAsync();
+        Assert.Equal(41, recount.GetProperty("articles").GetInt32());
+        Assert.Equal(0, recount.GetProperty("driftCells").GetInt32());
+    }
+
+    [Fact]
+    public async Task RecountFindsNoDriftAfterIngestionAndRepairsACorruptedCell()
+    {
+        await using var app = new MedInsureApplication(azurite.Azurite);
+        await app.UploadAsync("a.txt", Dated("C1"));
+        await app.TriggerAsync();
+        var clean = await app.RecountAsync();
+        Assert.Equal(0, clean.GetProperty("driftCells").GetInt32());
+        Assert.Equal(4, clean.GetProperty("articles").GetInt32());
+
+        var stats = app.Storage.Table(app.Storage.Options.StatsTable);
+        var cell = await stats.QueryAsync<TableEntity>(e => e.PartitionKey.CompareTo("d") > 0 && e.PartitionKey.CompareTo("e") < 0).FirstAsync();
+        cell["Articles"] = cell.GetInt64("Articles") + 5;
+        await stats.UpdateEntityAsync(cell, cell.ETag, TableUpdateMode.Replace);
+        Assert.Equal(9, (await app.GetStatsAsync("by=day")).GetProperty("totals").GetProperty("articles").GetInt64());
+
+        var repaired = await app.RecountAsync();
+        Assert.Equal(1, repaired.GetProperty("driftCells").GetInt32());
+        var drift = Assert.Single(repaired.GetProperty("drift").EnumerateArray());
+        Assert.Equal(cell.RowKey, drift.S("rowKey"));
+        Assert.Equal(drift.GetProperty("expectedArticles").GetInt64() + 5, drift.GetProperty("storedArticles").GetInt64());
+        Assert.Equal(4, (await app.GetStatsAsync("by=day")).GetProperty("totals").GetProperty("articles").GetInt64());
+        await AssertStatsMatchArticlesAsync(app);
+    }
+
+    [Fact]
+    public async Task RecountNeedsTheAdminKey()
+    {
+        await using var app = new MedInsureApplication(azurite.Azurite);
+
+        var response = await app.CreateKeyedClient().PostAsync("/api/manage/recount", null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("admin key", problem.S("detail"));
+    }
+
+    [Fact]
+    public async Task DateRegionAndTopicFiltersNarrowTheCounts()
+    {
+        await using var app = new MedInsureApplication(azurite.Azurite);
+        await app.UploadAsync("a.txt", Dated("F1"));
+        await app.UploadAsync("b.txt", Dated("F2"));
+        await app.TriggerAsync();
+        var articles = await app.AllArticlesAsync();
+
+        // Day-precise range (day cells) and month-aligned range (month cells) both count exactly the dated articles inside.
+        var inOctober = articles.Where(a => a.GetString("Date") is { } d && string.CompareOrdinal(d, "2026-10-01") >= 0 && string.CompareOrdinal(d, "2026-10-31") <= 0).ToList();
+        Assert.Equal(inOctober.Count, (await app.GetStatsAsync("from=2026-10&to=2026-10")).GetProperty("totals").GetProperty("articles").GetInt64());
+        var lateSeptember = articles.Count(a => a.GetString("Date") is { } d && string.CompareOrdinal(d, "2026-09-02") >= 0 && string.CompareOrdinal(d, "2026-10-29") <= 0);
+        Assert.Equal(lateSeptember, (await app.GetStatsAsync("from=2026-09-02&to=2026-10-29")).GetProperty("totals").GetProperty("articles").GetInt64());
+
+        var province = Province(articles.First(a => Province(a) != "000000"));
+        var inProvince = await app.GetStatsAsync($"by=region,topic&level=city&region={province}");
+        Assert.Equal(articles.Count(a => Province(a) == province), inProvince.GetProperty("totals").GetProperty("articles").GetInt64());
+        Assert.All(inProvince.GetProperty("rows").EnumerateArray(), r => Assert.StartsWith(province[..2], r.S("region")));
+
+        var topic = articles[0].GetString("Topic");
+        var oneTopic = await app.GetStatsAsync($"by=month&topic={topic}");
+        Assert.Equal(Expected(articles.Where(a => a.GetString("Topic") == topic), Month), Actual(oneTopic, r => r.S("period")));
+    }
+
+    [Theory]
+    [InlineData("by=colour", "by")]
+    [InlineData("by=month,year", "by")]
+    [InlineData("by=region&level=street", "level")]
+    [InlineData("from=2026-13-01", "from")]
+    [InlineData("from=2026-11-01&to=2026-10-01", "to")]
+    [InlineData("topic=weather", "topic")]
+    [InlineData("region=999999", "region")]
+    [InlineData("flag=DROP%20TABLE", "flag")]
+    [InlineData("format=xlsx", "format")]
+    public async Task InvalidParameterIsRejectedWithProblemDetailsNamingIt(string query, string parameter)
+    {
+        await using var app = new MedInsureApplication(azurite.Azurite);
+
+        var response = await app.CreateKeyedClient().GetAsync("/api/stats?" + query);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Invalid request parameter", problem.S("title"));
+        Assert.Equal(parameter, problem.S("parameter"));
+        Assert.StartsWith(parameter + ":", problem.S("detail"));
+    }
+
+    [Fact]
+    public async Task StatsWithoutAFunctionKeyAreRefused()
+    {
+        await using var app = new MedInsureApplication(azurite.Azurite);
+
+        var response = await app.CreateClient().GetAsync("/api/stats");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Unauthorized", (await response.Content.ReadFromJsonAsync<JsonElement>()).S("title"));
+    }
+
+    [Fact]
+    public async Task CsvExportIsAnAttachmentWithBomHeaderRowsAndTotals()
+    {
+        await using var app = new MedInsureApplication(azurite.Azurite);
+        await app.UploadAsync("a.txt", Dated("V1"));
+        await app.TriggerAsync();
+        var json = await app.GetStatsAsync("by=topic,region&level=province");
+
+        var response = await app.CreateKeyedClient().GetAsync("/api/stats?by=topic,region&level=province&format=csv&totals=true");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition!.DispositionType);
+        Assert.Matches(@"^medinsure-stats-topic-region-\d{8}\.csv$", response.Content.Headers.ContentDisposition.FileNameStar ?? response.Content.Headers.ContentDisposition.FileName);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        var lines = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3).Split("\r\n");
+        Assert.Equal("topic,topic_name,region,region_name,articles,flagged", lines[0]);
+        Assert.Equal("", lines[^1]);
+        var rows = json.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(rows.Count + 3, lines.Length);
+        var first = rows[0];
+        Assert.Equal($"{first.S("topic")},{first.S("topicName")},{first.S("region")},{first.S("regionName")},{first.GetProperty("articles").GetInt64()},{first.GetProperty("flagged").GetInt64()}", lines[1]);
+        Assert.Equal("total,,,,4,0", lines[^2]);
+    }
+
+    [Fact]
+    public async Task StatsExportCommandWritesTheSameCsvAsTheApi()
+    {
+        await using var app = new MedInsureApplication(azurite.Azurite);
+        await app.UploadAsync("a.txt", Dated("X1"));
+        await app.TriggerAsync();
+        var api = await (await app.CreateKeyedClient().GetAsync("/api/stats?by=topic,region&level=province&format=csv&totals=true")).Content.ReadAsByteArrayAsync();
+        var output = Path.Combine(Path.GetTempPath(), $"stats-{Guid.NewGuid():N}.csv");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        var exit = await StatsCommand.RunAsync(["export", "--by", "topic,region", "--level", "province", "--format", "csv", "--out", output, "--totals"], stdout, stderr, app.Settings);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(api, await File.ReadAllBytesAsync(output));
+        Assert.Contains("4 articles", stdout.ToString());
+        File.Delete(output);
+        Assert.Equal(2, await StatsCommand.RunAsync(["export", "--by", "colour", "--out", output], stdout, stderr, app.Settings));
+        Assert.Contains("--by: 'colour'", stderr.ToString());
+        Assert.Equal(2, await StatsCommand.RunAsync(["export", "--by", "topic"], stdout, stderr, app.Settings));
+    }
+}
