@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Azure.Data.Tables;
@@ -10,6 +9,8 @@ using MedInsure.Functions.Articles;
 using MedInsure.Functions.Ingestion;
 using MedInsure.Tagging;
 using MedInsure.Tagging.Regions;
+
+using MedInsure.Benchmarks.Support;
 
 namespace MedInsure.Benchmarks;
 
@@ -34,14 +35,14 @@ internal static partial class QueryBenchmark
     {
         var sizes = args.Length > 0 ? args[0].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() : [10_000, 100_000];
         var gazetteer = RegionGazetteer.LoadDefault();
-        await using var azurite = await QueryAzurite.StartAsync();
+        await using var azurite = await BenchAzurite.StartAsync();
         var tables = new TableServiceClient(azurite.ConnectionString);
         var index = tables.GetTableClient(Prefix + "articleindex");
         var articles = tables.GetTableClient(Prefix + "articles");
         await index.CreateIfNotExistsAsync();
         await articles.CreateIfNotExistsAsync();
 
-        var port = QueryAzurite.FreePort();
+        var port = BenchAzurite.FreePort();
         using var app = StartApp(azurite.ConnectionString, port);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         http.DefaultRequestHeaders.Add("x-functions-key", Key);
@@ -303,105 +304,4 @@ internal static partial class QueryBenchmark
 
     [GeneratedRegex(@"Socket errors:.*")]
     private static partial Regex SocketErrors();
-}
-
-/// <summary>Azurite in memory on free loopback ports (the start logic of the functional tests' Azurite, trimmed).</summary>
-internal sealed class QueryAzurite : IAsyncDisposable
-{
-    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-
-    private readonly int blobPort = FreePort();
-    private readonly int queuePort = FreePort();
-    private readonly int tablePort = FreePort();
-    private Process? process;
-
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;" +
-        $"TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
-
-    public static async Task<QueryAzurite> StartAsync()
-    {
-        var azurite = new QueryAzurite();
-        var root = FindRoot();
-        var info = new ProcessStartInfo(Path.Combine(root, "node_modules", ".bin", "azurite")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[]
-        {
-            "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--inMemoryPersistence",
-            "--blobHost", "127.0.0.1", "--blobPort", azurite.blobPort.ToString(CultureInfo.InvariantCulture),
-            "--queueHost", "127.0.0.1", "--queuePort", azurite.queuePort.ToString(CultureInfo.InvariantCulture),
-            "--tableHost", "127.0.0.1", "--tablePort", azurite.tablePort.ToString(CultureInfo.InvariantCulture),
-        })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        // 100k articles' index rows live in Azurite's heap.
-        info.Environment["NODE_OPTIONS"] = "--max-old-space-size=8192";
-        azurite.process = Process.Start(info) ?? throw new InvalidOperationException("could not start Azurite");
-        azurite.process.OutputDataReceived += (_, _) => { };
-        azurite.process.ErrorDataReceived += (_, _) => { };
-        azurite.process.BeginOutputReadLine();
-        azurite.process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await IsListeningAsync(azurite.tablePort) && await IsListeningAsync(azurite.blobPort))
-            {
-                return azurite;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("Azurite did not start within 30 s");
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (process is { HasExited: false })
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
-        process?.Dispose();
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task<bool> IsListeningAsync(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    private static string FindRoot()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "MedInsure.Functions.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        throw new InvalidOperationException("MedInsure.Functions.sln not found: run from the repo");
-    }
 }
