@@ -24,16 +24,11 @@ ensure_test_tools() {
   [ -d /usr/share/fonts/truetype/wqy ] || { apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends fonts-wqy-zenhei >/dev/null; }
 }
 
-# Sums the passed/failed counts over every test assembly's TRX file into one closing line.
+# One closing line from the test platform's run summary ("succeeded: N", "failed: N", "skipped: N").
 print_test_totals() {
-  local dir=$1 passed=0 failed=0 skipped=0 f
-  for f in "$dir"/*.trx; do
-    [ -f "$f" ] || continue
-    local counters
-    counters=$(grep -o '<Counters [^>]*>' "$f" | head -1)
-    passed=$((passed + $(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")))
-    failed=$((failed + $(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")))
-    skipped=$((skipped + $(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters")))
-  done
-  echo "$passed passed, $failed failed, $skipped skipped"
+  local log=$1 passed failed skipped
+  passed=$(sed -n 's/^ *succeeded: *\([0-9]*\)$/\1/p' "$log" | tail -1)
+  failed=$(sed -n 's/^ *failed: *\([0-9]*\)$/\1/p' "$log" | tail -1)
+  skipped=$(sed -n 's/^ *skipped: *\([0-9]*\)$/\1/p' "$log" | tail -1)
+  echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
 }

@@ -12,11 +12,9 @@ step "Building (Release, warnings as errors)"
 dotnet build MedInsure.Functions.sln -c Release --nologo -v quiet -clp:ErrorsOnly
 
 step "Running tests (Azurite is started by the tests on free ports)"
-rm -rf artifacts/test-results
 set +e
-dotnet test MedInsure.Functions.sln -c Release --no-build --nologo -v quiet \
-  --logger "trx;LogFilePrefix=results" --results-directory "$PWD/artifacts/test-results" 2>&1 | tee artifacts/test-output.log
+dotnet test --solution MedInsure.Functions.sln -c Release --no-build 2>&1 | tee artifacts/test-output.log
 status=${PIPESTATUS[0]}
 set -e
-print_test_totals artifacts/test-results
+print_test_totals artifacts/test-output.log
 exit "$status"
