@@ -81,7 +81,7 @@ MedInsure is running (standalone custom handler against Azurite).
   API reference      $APP_URL/api/docs
   Ingestions         curl -H "x-functions-key: $KEY" $APP_URL/api/ingestions
   Articles           curl -H "x-functions-key: $KEY" "$APP_URL/api/articles?topic=contribution&region=360000"
-  Answer             curl -H "x-functions-key: $KEY" "$APP_URL/api/answer?q=江西萍乡社保基数8400个人扣多少"
+  Answer             curl -G -H "x-functions-key: $KEY" --data-urlencode "q=江西萍乡社保基数8400个人扣多少" $APP_URL/api/answer
   Statistics (CSV)   curl -H "x-functions-key: $KEY" "$APP_URL/api/stats?by=topic&format=csv"
   Dashboard          $APP_URL/api/dashboard?code=$KEY
   Function key       $KEY   (admin key in $RUN/admin-key)
