@@ -237,7 +237,7 @@ internal static class IngestBenchmark
         _ = analyzer.Analyze("北京职工医保报销比例是多少", "预热。");
         var now = DateTimeOffset.UtcNow;
         watch.Restart();
-        var tagged = parsed.Select(d => d.Articles.Select(a => ToStored(a, d.Name, analyzer.Analyze(a.Title, a.Body), now)).ToList()).ToList();
+        var tagged = parsed.Select(d => d.Articles.Select(a => IngestionService.ToStored(a, d.Name, "stages", analyzer.Analyze(a.Title, a.Body), now)).ToList()).ToList();
         var tagSeconds = watch.Elapsed.TotalSeconds;
         Line("tag (topic model + region tagger)", tagSeconds, $"1 thread, {tagSeconds * 1e6 / corpus.Sightings:F0} µs/article");
 
@@ -292,24 +292,6 @@ internal static class IngestBenchmark
 
         Line("idempotency lookup (1 point read/dump)", watch.Elapsed.TotalSeconds, "sequential");
     }
-
-    private static StoredArticle ToStored(ParsedArticle article, string dump, (ArticleTags Tags, IReadOnlyList<ArticleFlag> Flags) analysis, DateTimeOffset now) => new()
-    {
-        Id = ArticleIdentity.IdFor(article.Title),
-        Title = article.Title,
-        ShortAnswer = article.ShortAnswer,
-        Body = article.Body,
-        IsFullText = article.IsMain,
-        Category = article.Category,
-        Date = article.Date,
-        Tags = analysis.Tags,
-        Flags = analysis.Flags,
-        Sources = [new ArticleSource(dump, article.Position, "stages", now)],
-        FirstSeenAt = now,
-        UpdatedAt = now,
-        CreatedBy = "stages",
-        UpdatedBy = "stages",
-    };
 
     private static IEnumerable<(TableClient Table, List<TableTransactionAction> Actions)> Batches(TableClient table, List<TableEntity> entities)
     {

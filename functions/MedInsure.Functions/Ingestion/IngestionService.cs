@@ -168,27 +168,27 @@ public sealed class IngestionService(
         };
     }
 
-    private StoredArticle ToStored(ParsedArticle article, string dumpName, string ingestionId, DateTimeOffset now)
+    private StoredArticle ToStored(ParsedArticle article, string dumpName, string ingestionId, DateTimeOffset now) =>
+        ToStored(article, dumpName, ingestionId, analyzer.Analyze(article.Title, article.Body), now);
+
+    /// <summary>One sighting of an article as the store keeps it: its own text, tags and a single source.</summary>
+    internal static StoredArticle ToStored(ParsedArticle article, string dumpName, string ingestionId, (ArticleTags Tags, IReadOnlyList<ArticleFlag> Flags) analysis, DateTimeOffset now) => new()
     {
-        var (tags, flags) = analyzer.Analyze(article.Title, article.Body);
-        return new StoredArticle
-        {
-            Id = ArticleIdentity.IdFor(article.Title),
-            Title = article.Title,
-            ShortAnswer = article.ShortAnswer,
-            Body = article.Body,
-            IsFullText = article.IsMain,
-            Category = article.Category,
-            Date = article.Date,
-            Tags = tags,
-            Flags = flags,
-            Sources = [new ArticleSource(dumpName, article.Position, ingestionId, now)],
-            FirstSeenAt = now,
-            UpdatedAt = now,
-            CreatedBy = ingestionId,
-            UpdatedBy = ingestionId,
-        };
-    }
+        Id = ArticleIdentity.IdFor(article.Title),
+        Title = article.Title,
+        ShortAnswer = article.ShortAnswer,
+        Body = article.Body,
+        IsFullText = article.IsMain,
+        Category = article.Category,
+        Date = article.Date,
+        Tags = analysis.Tags,
+        Flags = analysis.Flags,
+        Sources = [new ArticleSource(dumpName, article.Position, ingestionId, now)],
+        FirstSeenAt = now,
+        UpdatedAt = now,
+        CreatedBy = ingestionId,
+        UpdatedBy = ingestionId,
+    };
 
     private async Task<string> QuarantineAsync(string name, Stream content, string reason, string ingestionId, bool deleteOriginal, CancellationToken cancellationToken)
     {

@@ -36,4 +36,14 @@ public static class TestDumps
         $"职工医保在盐城市定点医院住院，报销比例按医院等级确定。本文编号{key}，介绍起付线和封顶线的规定。\n参保人出院时直接结算，个人只需支付自付部分。",
         new Related($"萍乡社保卡怎么激活（{key}）", $"新卡需要先到银行网点激活金融功能，再激活社保功能。编号{key}。"),
         new Related($"成都异地就医备案怎么办理（{key}）", $"可以通过国家医保服务平台办理备案，备案后直接结算。编号{key}。", "2026-10-15"));
+
+    /// <summary>A bulk upload: <paramref name="count"/> distinct dumps that all name <paramref name="shared"/> as a related item,
+    /// so concurrent ingestions race on one article (2 distinct articles a dump plus the shared one).</summary>
+    public static IEnumerable<(string Name, string Content)> Bulk(int count, string shared) => Enumerable.Range(0, count).Select(i => (
+        $"bulk/{i:D2}.txt",
+        Page(
+            $"重庆职工医保个人账户每月划入多少（第{i}篇）",
+            $"职工医保个人账户每月划入金额为本人缴费基数的2%。第{i}篇。",
+            new Related(shared, $"通过国家医保服务平台绑定亲属。版本{i}。"),
+            new Related($"北京海淀区社保卡补办流程（第{i}篇）", "携带身份证到网点办理。"))));
 }

@@ -101,11 +101,7 @@ public sealed class StatsTests(AzuriteFixture azurite)
         await using var app = new MedInsureApplication(azurite.Azurite);
         // One shared related article and one region per dump pair: concurrent updates race on the same cells.
         const string shared = "家庭共济怎么绑定家人";
-        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => app.UploadAsync($"bulk/{i:D2}.txt", TestDumps.Page(
-            $"重庆职工医保个人账户每月划入多少（第{i}篇）",
-            $"职工医保个人账户每月划入金额为本人缴费基数的2%。第{i}篇。",
-            new TestDumps.Related(shared, $"通过国家医保服务平台绑定亲属。版本{i}。"),
-            new TestDumps.Related($"北京海淀区社保卡补办流程（第{i}篇）", "携带身份证到网点办理。")))));
+        await Task.WhenAll(TestDumps.Bulk(20, shared).Select(d => app.UploadAsync(d.Name, d.Content)));
 
         Assert.Equal(20, await app.TriggerAsync());
 
