@@ -130,11 +130,15 @@ internal static class IngestBenchmark
         var concurrency = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BlobTriggerOptions>>().Value.Concurrency;
 
         Collect();
+        var requests = new RequestCounter("ingest");
+        using var writes = new WriteStats("ingest");
         var cpu = CpuClock.Start(azurite.ProcessId);
         var watch = Stopwatch.StartNew();
         var invocations = await IngestAllAsync(services, [.. corpus.Dumps.Select(d => d.Name)]);
         watch.Stop();
         var ingestCpu = cpu.Stop();
+        requests.Dispose();
+        writes.Dispose();
         var ingestSeconds = watch.Elapsed.TotalSeconds;
 
         var articlesTable = storage.Table(storage.Options.ArticlesTable);
@@ -155,6 +159,13 @@ internal static class IngestBenchmark
         Console.WriteLine($"ingestion (BlobTriggerEmulator.PollOnceAsync, BlobTrigger:Concurrency = {concurrency}, {invocations:N0} invocations):");
         Console.WriteLine($"  {succeeded:N0}/{corpus.Dumps.Count:N0} dumps succeeded, {distinct:N0} distinct articles stored ({multiSource:N0} with more than one source), {sightings:N0} sightings, {recordEntities.Count:N0} ingestion rows");
         Console.WriteLine($"  wall {ingestSeconds,7:F2} s   {ingestRate,8:N0} articles/s   {sightings / ingestSeconds,8:N0} sightings/s   {corpus.Dumps.Count / ingestSeconds,6:N1} dumps/s   {ingestCpu}");
+        Console.WriteLine($"  {requests.Total:N0} storage requests ({(double)requests.Total / distinct:F2} an article): " +
+            string.Join(", ", requests.Snapshot().OrderByDescending(r => r.Value).Select(r => $"{r.Key} {r.Value:N0}")));
+        foreach (var line in writes.Lines())
+        {
+            Console.WriteLine($"    {line}");
+        }
+
         var valid = distinct == corpus.Distinct && succeeded == corpus.Dumps.Count && sightings == corpus.Sightings;
         if (!valid)
         {

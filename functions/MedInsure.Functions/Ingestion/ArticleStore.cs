@@ -128,13 +128,9 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
         }
     }
 
-    private async Task NotifyAsync(StoredArticle? before, StoredArticle after, CancellationToken cancellationToken)
-    {
-        foreach (var observer in observers)
-        {
-            await observer.OnArticleChangedAsync(before, after, cancellationToken);
-        }
-    }
+    // Observers keep independent tables, so they run side by side: an article's write waits for the slowest, not the sum.
+    private Task NotifyAsync(StoredArticle? before, StoredArticle after, CancellationToken cancellationToken) =>
+        Task.WhenAll(observers.Select(observer => observer.OnArticleChangedAsync(before, after, cancellationToken)));
 
     public async Task<StoredArticle?> FindAsync(string id, CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ namespace MedInsure.Functions.Stats;
 /// </summary>
 public enum StatsTier
 {
-    /// <summary>PartitionKey d{yyyyMM}, RowKey {yyyyMMdd}|{topic}|{finest region code}.</summary>
+    /// <summary>PartitionKey d{yyyy}, RowKey {yyyyMMdd}|{topic}|{finest region code}.</summary>
     Day,
 
     /// <summary>PartitionKey m{yyyy}, RowKey {yyyyMM}|{topic}|{finest region code}.</summary>
@@ -56,9 +56,10 @@ public static class StatsKeys
         _ => 'p',
     };
 
-    public static string Partition(StatsTier tier, DateOnly? date) => PrefixOf(tier) + (date is not { } d
-        ? NoDate
-        : tier == StatsTier.Day ? d.ToString("yyyyMM", CultureInfo.InvariantCulture) : d.ToString("yyyy", CultureInfo.InvariantCulture));
+    // One partition per tier and year (not per month for days): an ingestion round's deltas then share few partitions,
+    // so they travel in full transactions; a day-range read narrows by RowKey inside the year instead.
+    public static string Partition(StatsTier tier, DateOnly? date) =>
+        PrefixOf(tier) + (date is not { } d ? NoDate : d.ToString("yyyy", CultureInfo.InvariantCulture));
 
     public static string Row(StatsTier tier, DateOnly? date, string topic, string region) =>
         $"{(date is not { } d ? NoDate : d.ToString(tier == StatsTier.Day ? "yyyyMMdd" : "yyyyMM", CultureInfo.InvariantCulture))}|{topic}|{region}";

@@ -36,10 +36,8 @@ public sealed class StatsStore(StorageProvisioner storage, Lazy<RegionGazetteer>
         }
 
         await storage.EnsureAsync(cancellationToken);
-        foreach (var delta in deltas)
-        {
-            await ApplyAsync(delta, cancellationToken);
-        }
+        // All cells ride in the same flush instead of one flush each.
+        await Task.WhenAll(deltas.Select(delta => ApplyAsync(delta, cancellationToken)));
     }
 
     // Deltas from concurrent ingestions are summed per cell and applied once per flush (see CounterWriter):
@@ -60,10 +58,16 @@ public sealed class StatsStore(StorageProvisioner storage, Lazy<RegionGazetteer>
         }
         else
         {
-            var format = tier == StatsTier.Day ? "yyyyMM" : "yyyy";
-            var lo = prefix + (from ?? DateOnly.MinValue).ToString(format, CultureInfo.InvariantCulture);
-            var hi = prefix + (to ?? DateOnly.MaxValue).ToString(format, CultureInfo.InvariantCulture);
+            var lo = prefix + (from ?? DateOnly.MinValue).ToString("yyyy", CultureInfo.InvariantCulture);
+            var hi = prefix + (to ?? DateOnly.MaxValue).ToString("yyyy", CultureInfo.InvariantCulture);
             filter = TableClient.CreateQueryFilter($"PartitionKey ge {lo} and PartitionKey le {hi}");
+            if (tier == StatsTier.Day)
+            {
+                // Day cells of a year share a partition; their RowKeys start with yyyyMMdd, and '}' sorts after '|'.
+                var first = (from ?? DateOnly.MinValue).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+                var last = (to ?? DateOnly.MaxValue).ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "}";
+                filter += " and " + TableClient.CreateQueryFilter($"RowKey ge {first} and RowKey lt {last}");
+            }
         }
 
         var counter = flag switch

@@ -5,27 +5,39 @@ using Azure.Data.Tables;
 namespace MedInsure.Functions.Storage;
 
 /// <summary>
-/// Coalesces counter increments from concurrent ingestions. Deltas for the same row are summed in memory and applied
-/// with one read-modify-write under the row's ETag per flush, so 20,000 articles landing on a handful of topic rows
-/// cost a few writes per flush instead of a retry storm on hot rows. Callers' tasks complete once their delta is
-/// durable, so counts are exact whenever an ingestion reports success.
+/// Coalesces counter increments from concurrent ingestions. Deltas for the same row are summed in memory per flush and
+/// written as entity-group transactions (≤100 rows of one partition), each row under its ETag, so a bulk upload costs
+/// about one request per partition and flush instead of a read and a write per counter row. The rows' last written
+/// state and ETag are remembered, so a row this writer touched before is not read again, and a row it never saw is
+/// assumed new (an Add). A 412/404 (another instance changed or deleted it) or 409 (it existed after all) refuses the
+/// whole transaction; the row is read and the batch resubmitted.
+/// Callers' tasks complete once their delta is durable, so counts are exact whenever an ingestion reports success.
 /// </summary>
 public sealed class CounterWriter : IAsyncDisposable
 {
     private const int MaxAttempts = 50;
+    private const int MaxBatch = 100;
+    private const int MaxInFlight = 4;
+
+    // Bounds the remembered rows (a few hundred bytes each): two generations of at most this many, so rows in use
+    // survive a turnover while rows untouched for a whole generation are dropped (and read again if they return).
+    private const int MaxKnownRows = 20_000;
 
     private readonly TableClient table;
     private readonly bool deleteWhenZero;
     private readonly TimeSpan linger;
     private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task pump;
+    private Dictionary<(string, string), Known> known = [];
+    private Dictionary<(string, string), Known> older = [];
+    private readonly Lock gate = new();
 
     /// <param name="deleteWhenZero">Delete a row whose counters all reach zero (so group listings skip empty groups).</param>
     public CounterWriter(TableClient table, bool deleteWhenZero, TimeSpan? linger = null)
     {
         this.table = table;
         this.deleteWhenZero = deleteWhenZero;
-        this.linger = linger ?? TimeSpan.FromMilliseconds(10);
+        this.linger = linger ?? TimeSpan.FromMilliseconds(30);
         pump = Task.Run(PumpAsync);
     }
 
@@ -54,14 +66,15 @@ public sealed class CounterWriter : IAsyncDisposable
         var reader = queue.Reader;
         while (await reader.WaitToReadAsync())
         {
+            // Rounds run one after another: a row's remembered ETag is only used once its previous write has settled.
+            // Deltas that arrive meanwhile wait for the next round, so batches grow when the store is the bottleneck.
             await Task.Delay(linger);
-            var rows = new Dictionary<(string, string), (Dictionary<string, long> Sum, List<TaskCompletionSource> Waiters)>();
+            var rows = new Dictionary<(string, string), Row>();
             while (reader.TryRead(out var item))
             {
                 if (!rows.TryGetValue((item.PartitionKey, item.RowKey), out var row))
                 {
-                    row = (new Dictionary<string, long>(StringComparer.Ordinal), []);
-                    rows[(item.PartitionKey, item.RowKey)] = row;
+                    rows[(item.PartitionKey, item.RowKey)] = row = new Row(item.PartitionKey, item.RowKey);
                 }
 
                 foreach (var (name, delta) in item.Deltas)
@@ -72,73 +85,201 @@ public sealed class CounterWriter : IAsyncDisposable
                 row.Waiters.Add(item.Completion);
             }
 
-            await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (row, _) =>
+            foreach (var row in rows.Values.Where(r => r.Sum.Values.All(v => v == 0)))
+            {
+                row.Waiters.ForEach(w => w.TrySetResult());
+            }
+
+            var batches = rows.Values.Where(r => r.Sum.Values.Any(v => v != 0))
+                .GroupBy(r => r.PartitionKey, StringComparer.Ordinal)
+                .SelectMany(p => p.Chunk(MaxBatch));
+            await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = MaxInFlight }, async (batch, _) =>
             {
                 try
                 {
-                    await ApplyAsync(row.Key.Item1, row.Key.Item2, row.Value.Sum);
-                    row.Value.Waiters.ForEach(w => w.TrySetResult());
+                    await ApplyAsync(batch);
+                    foreach (var row in batch)
+                    {
+                        row.Waiters.ForEach(w => w.TrySetResult());
+                    }
                 }
                 catch (Exception ex)
                 {
-                    row.Value.Waiters.ForEach(w => w.TrySetException(ex));
+                    foreach (var row in batch)
+                    {
+                        Forget(row);
+                        row.Waiters.ForEach(w => w.TrySetException(ex));
+                    }
                 }
             });
+
+            lock (gate)
+            {
+                if (known.Count > MaxKnownRows)
+                {
+                    (older, known) = (known, []);
+                }
+            }
         }
     }
 
-    private async Task ApplyAsync(string partitionKey, string rowKey, Dictionary<string, long> sum)
+    private async Task ApplyAsync(Row[] batch)
     {
-        if (sum.Values.All(v => v == 0))
+        // A row this writer has never seen is assumed absent and added: on a growing store most are new, and a
+        // wrong guess costs one refused transaction, after which every guessed row of the batch is read.
+        var guessed = new List<Row>();
+        lock (gate)
         {
-            return;
+            foreach (var row in batch)
+            {
+                row.Current = known.GetValueOrDefault((row.PartitionKey, row.RowKey)) ?? older.GetValueOrDefault((row.PartitionKey, row.RowKey));
+                if (row.Current is null)
+                {
+                    row.Current = Known.Absent;
+                    guessed.Add(row);
+                }
+            }
         }
 
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        for (var attempt = 0; ; attempt++)
         {
+            var actions = batch.Select(ActionFor).ToList();
+            StorageMetrics.RecordWrite(table.Name, "counters", actions.Count);
             try
             {
-                var found = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey);
-                if (!found.HasValue || found.Value is null)
+                if (actions.Count == 1)
                 {
-                    var entity = new TableEntity(partitionKey, rowKey);
-                    foreach (var (name, delta) in sum)
-                    {
-                        entity[name] = delta;
-                    }
-
-                    await table.AddEntityAsync(entity);
-                    return;
-                }
-
-                var current = found.Value;
-                foreach (var (name, delta) in sum)
-                {
-                    current[name] = Read(current, name) + delta;
-                }
-
-                if (deleteWhenZero && current.Keys.Where(IsCounter).All(name => Read(current, name) == 0))
-                {
-                    await table.DeleteEntityAsync(current, current.ETag);
+                    Remember(batch[0], actions[0], await ExecuteSingleAsync(actions[0]));
                 }
                 else
                 {
-                    await table.UpdateEntityAsync(current, current.ETag, TableUpdateMode.Replace);
+                    var responses = await table.SubmitTransactionAsync(actions);
+                    for (var i = 0; i < batch.Length; i++)
+                    {
+                        Remember(batch[i], actions[i], responses.Value[i]);
+                    }
                 }
 
                 return;
             }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412 or 404)
+            catch (Exception ex) when (attempt + 1 < MaxAttempts && Conflicted(ex, batch.Length) is { } index)
             {
-                // Another instance changed (or created, or deleted) the row between our read and write: read it again.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 + 5 * Math.Min(attempt, 20))));
+                // Another instance created, changed or deleted that row (or a guess was wrong): nothing of this
+                // transaction was applied, so read the row (and any other guesses) again and resubmit the batch.
+                StorageMetrics.RecordConflict(table.Name, "counters");
+                var stale = guessed.Contains(batch[index]) ? [.. guessed] : new List<Row> { batch[index] };
+                guessed.Clear();
+                if (attempt > 0)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 + 5 * Math.Min(attempt, 20))));
+                }
+
+                await Task.WhenAll(stale.Select(ReadAsync));
+            }
+        }
+    }
+
+    private static int? Conflicted(Exception ex, int count) => ex switch
+    {
+        TableTransactionFailedException { Status: 409 or 412 or 404, FailedTransactionActionIndex: int i } when i < count => i,
+        RequestFailedException { Status: 409 or 412 or 404 } when count == 1 => 0,
+        _ => null,
+    };
+
+    // Point reads: a filter query would make Azurite scan the whole table, and Azure its partition.
+    private async Task ReadAsync(Row row)
+    {
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(row.PartitionKey, row.RowKey);
+        row.Current = found.HasValue && found.Value is { } entity ? new Known(entity, entity.ETag) : Known.Absent;
+    }
+
+    private TableTransactionAction ActionFor(Row row)
+    {
+        var current = row.Current!;
+        var entity = new TableEntity(row.PartitionKey, row.RowKey);
+        if (current.Entity is { } stored)
+        {
+            foreach (var (name, value) in stored)
+            {
+                if (IsCounter(name))
+                {
+                    entity[name] = value;
+                }
             }
         }
 
-        throw new InvalidOperationException($"Counter row {partitionKey}/{rowKey} kept changing under {MaxAttempts} attempts.");
+        foreach (var (name, delta) in row.Sum)
+        {
+            entity[name] = (current.Entity is null ? 0 : Read(current.Entity, name)) + delta;
+        }
+
+        if (current.Entity is null)
+        {
+            return new TableTransactionAction(TableTransactionActionType.Add, entity);
+        }
+
+        return deleteWhenZero && entity.Keys.Where(IsCounter).All(name => Read(entity, name) == 0)
+            ? new TableTransactionAction(TableTransactionActionType.Delete, entity, current.ETag)
+            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, current.ETag);
+    }
+
+    private async Task<Response> ExecuteSingleAsync(TableTransactionAction action) => action.ActionType switch
+    {
+        TableTransactionActionType.Add => await table.AddEntityAsync(action.Entity),
+        TableTransactionActionType.Delete => await table.DeleteEntityAsync(action.Entity, action.ETag),
+        _ => await table.UpdateEntityAsync(action.Entity, action.ETag, TableUpdateMode.Replace),
+    };
+
+    private void Remember(Row row, TableTransactionAction action, Response response)
+    {
+        lock (gate)
+        {
+            if (action.ActionType != TableTransactionActionType.Delete && response.Headers.ETag is { } etag)
+            {
+                known[(row.PartitionKey, row.RowKey)] = new Known((TableEntity)action.Entity, etag);
+            }
+            else if (action.ActionType == TableTransactionActionType.Delete)
+            {
+                known[(row.PartitionKey, row.RowKey)] = Known.Absent;
+            }
+            else
+            {
+                known.Remove((row.PartitionKey, row.RowKey));
+                older.Remove((row.PartitionKey, row.RowKey));
+            }
+        }
+    }
+
+    private void Forget(Row row)
+    {
+        lock (gate)
+        {
+            known.Remove((row.PartitionKey, row.RowKey));
+            older.Remove((row.PartitionKey, row.RowKey));
+        }
     }
 
     private static bool IsCounter(string name) => name is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag");
 
     private sealed record Pending(string PartitionKey, string RowKey, IReadOnlyDictionary<string, long> Deltas, TaskCompletionSource Completion);
+
+    private sealed class Row(string partitionKey, string rowKey)
+    {
+        public string PartitionKey { get; } = partitionKey;
+
+        public string RowKey { get; } = rowKey;
+
+        public Dictionary<string, long> Sum { get; } = new(StringComparer.Ordinal);
+
+        public List<TaskCompletionSource> Waiters { get; } = [];
+
+        /// <summary>The row's state this round's write builds on.</summary>
+        public Known? Current { get; set; }
+    }
+
+    /// <summary>A row as last read or written (<see cref="Entity"/> null: it does not exist).</summary>
+    private sealed record Known(TableEntity? Entity, ETag ETag)
+    {
+        public static Known Absent { get; } = new(null, default);
+    }
 }
