@@ -17,11 +17,11 @@ public sealed class CounterWriter : IAsyncDisposable
 {
     private const int MaxAttempts = 50;
     private const int MaxBatch = 100;
-    private const int MaxInFlight = 4;
+    private const int MaxInFlight = 8;
 
-    // Bounds the remembered rows (a few hundred bytes each): two generations of at most this many, so rows in use
+    // Bounds the remembered rows (~200 bytes each, so ≤ ~20 MB): two generations of at most this many, so rows in use
     // survive a turnover while rows untouched for a whole generation are dropped (and read again if they return).
-    private const int MaxKnownRows = 20_000;
+    private const int MaxKnownRows = 50_000;
 
     private readonly TableClient table;
     private readonly bool deleteWhenZero;
@@ -190,30 +190,24 @@ public sealed class CounterWriter : IAsyncDisposable
     private async Task ReadAsync(Row row)
     {
         var found = await table.GetEntityIfExistsAsync<TableEntity>(row.PartitionKey, row.RowKey);
-        row.Current = found.HasValue && found.Value is { } entity ? new Known(entity, entity.ETag) : Known.Absent;
+        row.Current = found.HasValue && found.Value is { } entity ? Known.Of(entity, entity.ETag) : Known.Absent;
     }
 
     private TableTransactionAction ActionFor(Row row)
     {
         var current = row.Current!;
         var entity = new TableEntity(row.PartitionKey, row.RowKey);
-        if (current.Entity is { } stored)
+        foreach (var (name, value) in current.Counts ?? [])
         {
-            foreach (var (name, value) in stored)
-            {
-                if (IsCounter(name))
-                {
-                    entity[name] = value;
-                }
-            }
+            entity[name] = value;
         }
 
         foreach (var (name, delta) in row.Sum)
         {
-            entity[name] = (current.Entity is null ? 0 : Read(current.Entity, name)) + delta;
+            entity[name] = Read(entity, name) + delta;
         }
 
-        if (current.Entity is null)
+        if (current.Counts is null)
         {
             return new TableTransactionAction(TableTransactionActionType.Add, entity);
         }
@@ -236,7 +230,7 @@ public sealed class CounterWriter : IAsyncDisposable
         {
             if (action.ActionType != TableTransactionActionType.Delete && response.Headers.ETag is { } etag)
             {
-                known[(row.PartitionKey, row.RowKey)] = new Known((TableEntity)action.Entity, etag);
+                known[(row.PartitionKey, row.RowKey)] = Known.Of((TableEntity)action.Entity, etag);
             }
             else if (action.ActionType == TableTransactionActionType.Delete)
             {
@@ -277,9 +271,12 @@ public sealed class CounterWriter : IAsyncDisposable
         public Known? Current { get; set; }
     }
 
-    /// <summary>A row as last read or written (<see cref="Entity"/> null: it does not exist).</summary>
-    private sealed record Known(TableEntity? Entity, ETag ETag)
+    /// <summary>A row's counters as last read or written (<see cref="Counts"/> null: it does not exist).</summary>
+    private sealed record Known(KeyValuePair<string, long>[]? Counts, ETag ETag)
     {
         public static Known Absent { get; } = new(null, default);
+
+        public static Known Of(TableEntity entity, ETag etag) =>
+            new([.. entity.Keys.Where(IsCounter).Select(name => KeyValuePair.Create(name, Read(entity, name)))], etag);
     }
 }
