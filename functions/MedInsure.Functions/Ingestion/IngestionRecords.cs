@@ -17,8 +17,17 @@ public sealed class IngestionRecords(StorageProvisioner storage)
     private const string ByTime = "time|";
     private const string ByTimeEnd = "time}";
     private const int MaxWarnings = 200;
+    private const int MaxWarningChars = 1_000;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // A string property holds at most 64 KiB (32,768 UTF-16 characters); keep well inside it. A zip of 1,000 members
+    // easily collects more warning text than that, and a record that cannot be saved fails the whole ingestion.
+    private const int MaxStoredChars = 30_000;
+
+    // CJK stays as it is: escaped as \uXXXX it would take six times the room.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     private TableClient Table => storage.Table(storage.Options.IngestionsTable);
 
@@ -86,9 +95,9 @@ public sealed class IngestionRecords(StorageProvisioner storage)
         ["New"] = record.New,
         ["Updated"] = record.Updated,
         ["Unchanged"] = record.Unchanged,
-        ["Warnings"] = JsonSerializer.Serialize(record.Warnings.Take(MaxWarnings), Json),
+        ["Warnings"] = JsonSerializer.Serialize(StoredWarnings(record.Warnings), Json),
         ["WarningCount"] = record.Warnings.Count,
-        ["Reason"] = record.Reason,
+        ["Reason"] = Truncate(record.Reason, MaxStoredChars),
         ["Encoding"] = record.Encoding,
         ["ContentHash"] = record.ContentHash,
         ["Size"] = record.Size,
@@ -97,6 +106,29 @@ public sealed class IngestionRecords(StorageProvisioner storage)
         ["StartedAt"] = record.StartedAt,
         ["CompletedAt"] = record.CompletedAt,
     };
+
+    /// <summary>The first warnings (each cut to 1,000 characters) that fit the property; WarningCount keeps the total.</summary>
+    internal static List<string> StoredWarnings(IReadOnlyList<string> warnings)
+    {
+        var kept = new List<string>();
+        var used = 2;
+        foreach (var warning in warnings.Take(MaxWarnings))
+        {
+            var text = Truncate(warning, MaxWarningChars)!;
+            // Quotes, comma and escapes of quotes, backslashes and control characters.
+            used += JsonSerializer.Serialize(text, Json).Length + 1;
+            if (used > MaxStoredChars)
+            {
+                break;
+            }
+
+            kept.Add(text);
+        }
+
+        return kept;
+    }
+
+    private static string? Truncate(string? text, int max) => text is null || text.Length <= max ? text : text[..(max - 1)] + "…";
 
     private static IngestionRecord FromEntity(TableEntity e) => new()
     {

@@ -2,13 +2,16 @@ using MedInsure.Functions.Cli;
 
 namespace MedInsure.Functions.Tests.Cli;
 
-public sealed class IngestCommandTests(AzuriteFixture azurite)
+public sealed class IngestCommandTests(AzuriteFixture azurite) : IDisposable
 {
+    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("ingest-cli-");
+
+    public void Dispose() => folder.Delete(recursive: true);
+
     [Fact]
     public async Task IngestUploadsEveryDumpWaitsForItAndPrintsASummary()
     {
         await using var app = new MedInsureApplication(azurite.Azurite);
-        var folder = Directory.CreateTempSubdirectory("ingest-cli-");
         await File.WriteAllTextAsync(Path.Combine(folder.FullName, "one.txt"), TestDumps.Simple("C1"));
         await File.WriteAllTextAsync(Path.Combine(folder.FullName, "two.txt"), TestDumps.Simple("C2"));
         await File.WriteAllBytesAsync(Path.Combine(folder.FullName, "zero.bin"), [0, 1, 2, 0, 0]);
@@ -37,7 +40,7 @@ public sealed class IngestCommandTests(AzuriteFixture azurite)
     public async Task IngestingTheSameFilesTwiceReportsTheFirstIngestionAndExitsZero()
     {
         await using var app = new MedInsureApplication(azurite.Azurite);
-        var file = Path.Combine(Directory.CreateTempSubdirectory("ingest-cli-").FullName, "again.txt");
+        var file = Path.Combine(folder.FullName, "again.txt");
         await File.WriteAllTextAsync(file, TestDumps.Simple("C3"));
 
         Assert.Equal(0, await IngestCommand.RunAsync([file], new StringWriter(), new StringWriter(), app.Settings));

@@ -2,11 +2,36 @@ using System.IO.Compression;
 using System.Text;
 using Azure.Data.Tables;
 using MedInsure.Functions.Ingestion;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MedInsure.Functions.Tests.Ingestion;
 
 public sealed class IngestionTests(AzuriteFixture azurite)
 {
+    [Fact]
+    public async Task ARecordWithMoreWarningTextThanAPropertyHoldsIsSavedWithTheFirstWarnings()
+    {
+        // A zip of 1,000 members collects hundreds of long Chinese warnings: the record must still save.
+        await using var app = new MedInsureApplication(azurite.Azurite);
+        await app.Storage.EnsureAsync(CancellationToken.None);
+        var records = app.Services.GetRequiredService<IngestionRecords>();
+        var warnings = Enumerable.Range(0, 500).Select(i => $"成员 page-{i:D4}.txt：相关推荐第{i}条缺少日期，已按正文日期处理。" + new string('注', 300)).ToList();
+        var record = new IngestionRecord
+        {
+            Id = "warnings-overflow", Dump = "bundle.zip", Status = IngestionStatus.Partial, Warnings = warnings,
+            Reason = new string('因', 40_000), StartedAt = DateTimeOffset.UtcNow,
+        };
+
+        await records.SaveAsync(record, CancellationToken.None);
+
+        var stored = await records.FindAsync("warnings-overflow", CancellationToken.None);
+        Assert.NotNull(stored);
+        Assert.InRange(stored.Warnings.Count, 50, 199);
+        Assert.Equal(warnings.Take(stored.Warnings.Count), stored.Warnings);
+        Assert.True(stored.Reason!.Length <= 30_000);
+        Assert.EndsWith("…", stored.Reason);
+    }
+
     [Fact]
     public async Task UploadedDumpAppearsAsArticlesWithAnIngestionRecord()
     {

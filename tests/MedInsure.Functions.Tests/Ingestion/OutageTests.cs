@@ -1,12 +1,16 @@
 namespace MedInsure.Functions.Tests.Ingestion;
 
 /// <summary>Storage goes away in the middle of a bulk upload and comes back: the retries finish the job exactly once.</summary>
-public sealed class OutageTests
+public sealed class OutageTests : IDisposable
 {
+    // Azurite persists here so that stopping and restarting it keeps the data, as a real outage would.
+    private readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("azurite-outage-");
+
+    public void Dispose() => folder.Delete(recursive: true);
+
     [Fact]
     public async Task AzuriteOutageDuringIngestionEndsInARetryWithNothingLostOrDuplicated()
     {
-        var folder = Directory.CreateTempSubdirectory("azurite-outage-");
         await using var azurite = await Azurite.StartAsync(folder.FullName);
         await using var app = new MedInsureApplication(azurite, new Dictionary<string, string?>
         {
