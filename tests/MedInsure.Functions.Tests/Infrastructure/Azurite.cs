@@ -159,6 +159,14 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public async ValueTask InitializeAsync() => Azurite = await Azurite.StartAsync();
 
     public async ValueTask DisposeAsync() => await Azurite.DisposeAsync();
+
+    /// <summary>A fresh, empty table of its own for a test of a storage component.</summary>
+    public async Task<Azure.Data.Tables.TableClient> NewTableAsync(string prefix)
+    {
+        var table = new Azure.Data.Tables.TableServiceClient(Azurite.ConnectionString).GetTableClient(prefix + Guid.NewGuid().ToString("N")[..12]);
+        await table.CreateAsync();
+        return table;
+    }
 }
 
 public static class RepoPaths

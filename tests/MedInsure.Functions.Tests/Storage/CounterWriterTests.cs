@@ -6,12 +6,7 @@ namespace MedInsure.Functions.Tests.Storage;
 
 public sealed class CounterWriterTests(AzuriteFixture azurite)
 {
-    private async Task<TableClient> NewTableAsync()
-    {
-        var table = new TableServiceClient(azurite.Azurite.ConnectionString).GetTableClient("c" + Guid.NewGuid().ToString("N")[..12]);
-        await table.CreateAsync();
-        return table;
-    }
+    private Task<TableClient> NewTableAsync() => azurite.NewTableAsync("c");
 
     private static Dictionary<string, long> Delta(long count) => new() { ["Count"] = count };
 

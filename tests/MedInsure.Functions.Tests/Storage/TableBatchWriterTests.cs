@@ -6,12 +6,7 @@ namespace MedInsure.Functions.Tests.Storage;
 
 public sealed class TableBatchWriterTests(AzuriteFixture azurite)
 {
-    private async Task<TableClient> NewTableAsync()
-    {
-        var table = new TableServiceClient(azurite.Azurite.ConnectionString).GetTableClient("w" + Guid.NewGuid().ToString("N")[..12]);
-        await table.CreateAsync();
-        return table;
-    }
+    private Task<TableClient> NewTableAsync() => azurite.NewTableAsync("w");
 
     [Fact]
     public async Task ConcurrentAddsToOnePartitionAllLandAndADuplicateFailsAlone()
