@@ -46,4 +46,15 @@ public static class TestDumps
             $"职工医保个人账户每月划入金额为本人缴费基数的2%。第{i}篇。",
             new Related(shared, $"通过国家医保服务平台绑定亲属。版本{i}。"),
             new Related($"北京海淀区社保卡补办流程（第{i}篇）", "携带身份证到网点办理。"))));
+
+    /// <summary>Title of the article <see cref="SharedPair"/> names in both dumps.</summary>
+    public const string SharedTitle = "江西萍乡社保基数8400个人扣多少";
+
+    /// <summary>Two dumps sharing one article: a related item (short summary, 2026-10-20) in the first, the main
+    /// article (full text) in the second; 3 distinct articles in all.</summary>
+    public static (string First, string Second) SharedPair { get; } = (
+        Page("二代社保卡和医保卡有什么区别", "二代社保卡集成了医保结算功能。\n办理后旧卡停用。",
+            new Related(SharedTitle, "个人每月缴纳养老保险672元。", "2026-10-20")),
+        Page(SharedTitle, "按基数8400元计算，养老保险个人缴纳8%，即672元；医疗保险个人缴纳2%，即168元。\n失业保险个人部分按当地比例执行。",
+            new Related("职工医保和居民医保有什么区别", "职工医保由单位和个人共同缴纳。", "2026-10-25")));
 }

@@ -51,11 +51,8 @@ public sealed class StatsTests(AzuriteFixture azurite)
     public async Task ArticleSharedByTwoDumpsIsCountedOnce()
     {
         await using var app = new MedInsureApplication(azurite.Azurite);
-        var shared = "江西萍乡社保基数8400个人扣多少";
-        await app.UploadAsync("first.txt", TestDumps.Page("二代社保卡和医保卡有什么区别", "二代社保卡集成了医保结算功能。\n办理后旧卡停用。",
-            new TestDumps.Related(shared, "个人每月缴纳养老保险672元。", "2026-10-20")));
-        await app.UploadAsync("second.txt", TestDumps.Page(shared, "按基数8400元计算，养老保险个人缴纳8%，即672元；医疗保险个人缴纳2%，即168元。\n失业保险个人部分按当地比例执行。",
-            new TestDumps.Related("职工医保和居民医保有什么区别", "职工医保由单位和个人共同缴纳。", "2026-10-25")));
+        await app.UploadAsync("first.txt", TestDumps.SharedPair.First);
+        await app.UploadAsync("second.txt", TestDumps.SharedPair.Second);
         await app.TriggerAsync();
 
         var totals = (await app.GetStatsAsync("")).GetProperty("totals");
