@@ -83,10 +83,13 @@ var appContainers = {
 }
 var appTables = {
   Articles: 'articles'
-  ArticleIndex: 'articleindex'
+  ArticleIndex: 'articleindex' // name prefix only: the index lives in the shard tables below
+  ArticleCounts: 'articlecounts'
   Ingestions: 'ingestions'
   Stats: 'stats'
 }
+// The article index is spread over 32 tables by a hash of the index key (StorageOptions.ArticleIndexShards).
+var indexShardTables = [for shard in range(0, 32): '${appTables.ArticleIndex}${padLeft(shard, 2, '0')}']
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
@@ -112,7 +115,7 @@ module storage 'app/storage.bicep' = {
     location: location
     tags: tags
     containerNames: concat(map(items(appContainers), c => c.value), [packageContainer])
-    tableNames: map(items(appTables), t => t.value)
+    tableNames: concat(map(filter(items(appTables), t => t.key != 'ArticleIndex'), t => t.value), indexShardTables)
   }
 }
 

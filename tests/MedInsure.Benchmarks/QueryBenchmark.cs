@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using Azure.Data.Tables;
 using MedInsure.Functions.Articles;
 using MedInsure.Functions.Ingestion;
+using MedInsure.Functions.Storage;
 using MedInsure.Tagging;
 using MedInsure.Tagging.Regions;
 
@@ -37,10 +38,13 @@ internal static partial class QueryBenchmark
         var gazetteer = RegionGazetteer.LoadDefault();
         await using var azurite = await BenchAzurite.StartAsync();
         var tables = new TableServiceClient(azurite.ConnectionString);
-        var index = tables.GetTableClient(Prefix + "articleindex");
-        var articles = tables.GetTableClient(Prefix + "articles");
-        await index.CreateIfNotExistsAsync();
-        await articles.CreateIfNotExistsAsync();
+        var names = new StorageOptions { NamePrefix = Prefix };
+        var index = Enumerable.Range(0, ArticleIndex.Shards).Select(s => tables.GetTableClient(names.Table(names.IndexShardTable(s)))).ToArray();
+        var articles = tables.GetTableClient(names.Table(names.ArticlesTable));
+        foreach (var table in index.Append(articles))
+        {
+            await table.CreateIfNotExistsAsync();
+        }
 
         var port = BenchAzurite.FreePort();
         using var app = StartApp(azurite.ConnectionString, port);
@@ -112,12 +116,12 @@ internal static partial class QueryBenchmark
         ArticleQueryPlanner.Plan(new ArticleFilter(topics, region, level, from, to, keyword, []));
 
     /// <summary>What the API does for one page, minus HTTP: the same filter on the same partition, first 20 matches.</summary>
-    private static async Task RawPageAsync(TableClient index, QueryPlan plan, string? cursor)
+    private static async Task RawPageAsync(TableClient[] index, QueryPlan plan, string? cursor)
     {
         var count = 0;
         foreach (var key in plan.IndexKeys)
         {
-            await foreach (var row in index.QueryAsync<TableEntity>(plan.FilterFor(key, cursor), plan.Keyword is null ? 21 : 1000))
+            await foreach (var row in index[ArticleIndex.ShardOf(key)].QueryAsync<TableEntity>(plan.FilterFor(key, cursor), plan.Keyword is null ? 21 : 1000))
             {
                 if (plan.Keyword is { } k && !(row.GetString("NormTitle") ?? "").Contains(k, StringComparison.Ordinal))
                 {
@@ -132,10 +136,10 @@ internal static partial class QueryBenchmark
         }
     }
 
-    private static async Task<string?> RawCursorAfterFirstPageAsync(TableClient index, QueryPlan plan)
+    private static async Task<string?> RawCursorAfterFirstPageAsync(TableClient[] index, QueryPlan plan)
     {
         var rows = new List<TableEntity>();
-        await foreach (var row in index.QueryAsync<TableEntity>(plan.FilterFor(plan.IndexKeys[0], null), 21))
+        await foreach (var row in index[ArticleIndex.ShardOf(plan.IndexKeys[0])].QueryAsync<TableEntity>(plan.FilterFor(plan.IndexKeys[0], null), 21))
         {
             rows.Add(row);
             if (rows.Count == 20)
@@ -169,7 +173,7 @@ internal static partial class QueryBenchmark
     private static double Percentile(double[] sorted, int p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100.0 * sorted.Length) - 1)];
 
     /// <summary>Synthetic articles written straight to the tables with the observer's own row builder (ingesting 100k through the pipeline would take hours).</summary>
-    private static async Task<long> SeedAsync(TableClient index, TableClient articles, RegionGazetteer gazetteer, int from, int to)
+    private static async Task<long> SeedAsync(TableClient[] index, TableClient articles, RegionGazetteer gazetteer, int from, int to)
     {
         var places = gazetteer.All.Where(d => d.Code.StartsWith("36", StringComparison.Ordinal) || d.Code.StartsWith("11", StringComparison.Ordinal)
             || d.Code.StartsWith("44", StringComparison.Ordinal) || d.Code.StartsWith("51", StringComparison.Ordinal)).ToArray();
@@ -202,18 +206,18 @@ internal static partial class QueryBenchmark
             indexActions.AddRange(ArticleIndex.RowsFor(article));
         }
 
-        await WriteAsync(articles, articleEntities);
-        await WriteAsync(index, indexActions);
+        await WriteAsync(articleEntities.Select(e => (articles, e))
+            .Concat(indexActions.Select(e => (index[ArticleIndex.ShardOfPartition(e.PartitionKey)], e))));
         return indexActions.Count;
     }
 
-    private static async Task WriteAsync(TableClient table, List<TableEntity> entities)
+    private static async Task WriteAsync(IEnumerable<(TableClient Table, TableEntity Entity)> rows)
     {
-        var batches = entities.GroupBy(e => e.PartitionKey)
-            .SelectMany(g => g.DistinctBy(e => e.RowKey).Chunk(100))
+        var batches = rows.GroupBy(r => (r.Table.Name, r.Entity.PartitionKey))
+            .SelectMany(g => g.DistinctBy(r => r.Entity.RowKey).Chunk(100))
             .ToList();
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (batch, ct) =>
-            await table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct));
+            await batch[0].Table.SubmitTransactionAsync(batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r.Entity)), ct));
     }
 
     private static Process StartApp(string connectionString, int port)

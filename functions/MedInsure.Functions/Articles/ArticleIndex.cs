@@ -3,21 +3,23 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using MedInsure.Functions.Ingestion;
+using MedInsure.Functions.Storage;
 
 namespace MedInsure.Functions.Articles;
 
 /// <summary>
-/// The layout of the <c>articleindex</c> table (docs/storage.md "articleindex"): one covering row per article and index
-/// key, so every supported query is a RowKey range inside one partition. Pure: the observer, the query planner and the
-/// benchmark's bulk loader all build keys and rows here, so they cannot disagree.
+/// The layout of the <c>articleindex00</c>…<c>articleindex31</c> shard tables (docs/storage.md "articleindex"): one
+/// covering row per article and index key, so every supported query is a RowKey range inside one partition of one
+/// table. Pure: the observer, the query planner and the benchmarks' bulk loaders all build keys and rows here, so they
+/// cannot disagree.
 /// </summary>
 public static class ArticleIndex
 {
-    public const int Shards = 32;
+    public const int Shards = StorageOptions.ArticleIndexShards;
 
     public const string Nationwide = "000000";
 
-    /// <summary>Count rows live in their own partition (PK "count", RK "t|{topic}", "r|{parent}|{code}").</summary>
+    /// <summary>Count rows (table <c>articlecounts</c>) live in one partition: PK "count", RK "t|{topic}", "r|{parent}|{code}".</summary>
     public const string CountPartition = "count";
 
     /// <summary>Separates index key, inverted date and id in a RowKey; sorts after every character keys use but before <see cref="KeyEnd"/>.</summary>
@@ -47,8 +49,8 @@ public static class ArticleIndex
     /// <summary>Bigrams are hex-encoded (UTF-16 units) so keys stay ASCII whatever the title holds.</summary>
     public static string BigramKey(string bigram) => "k:" + Convert.ToHexString(Encoding.BigEndianUnicode.GetBytes(bigram));
 
-    /// <summary>Stable across processes and runtimes (string.GetHashCode is randomised per process).</summary>
-    public static string PartitionFor(string indexKey)
+    /// <summary>FNV-1a of the key: stable across processes and runtimes (string.GetHashCode is randomised per process).</summary>
+    public static int ShardOf(string indexKey)
     {
         var hash = 2166136261u;
         foreach (var b in Encoding.UTF8.GetBytes(indexKey))
@@ -56,8 +58,16 @@ public static class ArticleIndex
             hash = unchecked((hash ^ b) * 16777619u);
         }
 
-        return "s" + (hash % Shards).ToString("D2", CultureInfo.InvariantCulture);
+        return (int)(hash % Shards);
     }
+
+    /// <summary>The one partition of a shard table: "s{shard:D2}".</summary>
+    public static string PartitionFor(string indexKey) => PartitionOf(ShardOf(indexKey));
+
+    public static string PartitionOf(int shard) => "s" + shard.ToString("D2", CultureInfo.InvariantCulture);
+
+    /// <summary>The shard a row belongs to, from its PartitionKey ("s07" → 7).</summary>
+    public static int ShardOfPartition(string partitionKey) => int.Parse(partitionKey.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture);
 
     /// <summary>99999999 − yyyyMMdd, so ascending RowKeys are newest first; undated articles sort last.</summary>
     public static string InvertedDate(DateOnly? date) => date is { } d

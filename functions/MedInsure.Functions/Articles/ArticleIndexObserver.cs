@@ -7,16 +7,16 @@ using MedInsure.Tagging.Regions;
 namespace MedInsure.Functions.Articles;
 
 /// <summary>
-/// Keeps <c>articleindex</c> in step with the articles: rows of the old state that the new state no longer has are
+/// Keeps the index shard tables in step with the articles: rows of the old state that the new state no longer has are
 /// deleted, the new state's rows upserted (both idempotent), coalesced into per-partition transactions with other
-/// concurrent changes; then the topic and region count rows move by the difference through the coalescing CounterWriter.
+/// concurrent changes; then the topic and region count rows (<c>articlecounts</c>) move by the difference through the coalescing CounterWriter.
 /// </summary>
 public sealed partial class ArticleIndexObserver(StorageProvisioner storage, Lazy<RegionGazetteer> regions, ILogger<ArticleIndexObserver> logger)
     : IArticleChangeObserver, IAsyncDisposable
 {
-    private readonly Lazy<CounterWriter> counters = new(() => new CounterWriter(storage.Table(storage.Options.ArticleIndexTable), deleteWhenZero: false));
+    private readonly Lazy<CounterWriter> counters = new(() => new CounterWriter(storage.Table(storage.Options.ArticleCountsTable), deleteWhenZero: false));
 
-    private readonly Lazy<TableBatchWriter> writer = new(() => new TableBatchWriter(storage.Table(storage.Options.ArticleIndexTable)));
+    private readonly Lazy<TableBatchWriter> writer = new(() => new TableBatchWriter(storage.IndexShard(0), metricName: storage.Options.Table(storage.Options.ArticleIndexTable)));
 
     public async Task OnArticleChangedAsync(StoredArticle? before, StoredArticle after, CancellationToken cancellationToken)
     {
@@ -33,7 +33,8 @@ public sealed partial class ArticleIndexObserver(StorageProvisioner storage, Laz
         actions.AddRange(afterRows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)));
 
         // A 404 on a delete means the row is already gone (a replay): that is the state we want.
-        await Task.WhenAll(actions.Select(a => writer.Value.SubmitAsync(a, cancellationToken)));
+        await Task.WhenAll(actions.Select(a =>
+            writer.Value.SubmitAsync(storage.IndexShard(ArticleIndex.ShardOfPartition(a.Entity.PartitionKey)), a, cancellationToken)));
 
         var deltas = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var key in ArticleIndex.CountKeys(after, ParentOf))

@@ -3,11 +3,9 @@ using MedInsure.Functions.Storage;
 
 namespace MedInsure.Functions.Articles;
 
-/// <summary>Runs a <see cref="QueryPlan"/> against <c>articleindex</c>; never touches the articles table.</summary>
+/// <summary>Runs a <see cref="QueryPlan"/> against the index shard tables; never touches the articles table.</summary>
 public sealed class ArticleQueryService(StorageProvisioner storage)
 {
-    private TableClient Index => storage.Table(storage.Options.ArticleIndexTable);
-
     /// <summary>
     /// The next <paramref name="limit"/> rows after <paramref name="cursor"/>, newest first, and the cursor of the last
     /// one when more follow. Each key's range is read only as far as the page needs (limit + 1 matches), then the
@@ -32,7 +30,8 @@ public sealed class ArticleQueryService(StorageProvisioner storage)
         var rows = new List<TableEntity>(wanted);
         // A keyword's bigram range also holds titles that have the bigram but not the whole keyword: read bigger pages.
         var pageSize = plan.Keyword is null && plan.Residual is null ? wanted : 1000;
-        await foreach (var row in Index.QueryAsync<TableEntity>(plan.FilterFor(key, cursor), pageSize, cancellationToken: cancellationToken))
+        var shard = storage.IndexShard(ArticleIndex.ShardOf(key));
+        await foreach (var row in shard.QueryAsync<TableEntity>(plan.FilterFor(key, cursor), pageSize, cancellationToken: cancellationToken))
         {
             if (plan.Keyword is { } keyword && !(row.GetString("NormTitle") ?? "").Contains(keyword, StringComparison.Ordinal))
             {

@@ -29,7 +29,7 @@ internal static class ArticlesApi
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapGet("/", List).WithName("ListArticles").WithSummary("Articles, newest first, filtered and paged").Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .WithDescription("Every filter combination is served from an index range (docs/storage.md, \"articleindex\"). " +
+            .WithDescription("Every filter combination is served from an index range (docs/storage.md, \"articleindex00 … articleindex31\"). " +
                 "Pass `continuation` back unchanged, with the same filters, for the next page. Responses carry an ETag; send it as If-None-Match to get 304 when nothing changed.");
         group.MapGet("/{id}", Get).WithName("GetArticle").WithSummary("One article: full text, every source, tags with model version, flags").Produces(StatusCodes.Status304NotModified)
             .WithDescription("`id` is the 16-hex article id from a list item.");

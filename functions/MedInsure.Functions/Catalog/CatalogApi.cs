@@ -78,8 +78,8 @@ internal static partial class CatalogApi
         try
         {
             await storage.EnsureAsync(timeout.Token);
-            var index = storage.Table(storage.Options.ArticleIndexTable);
-            await foreach (var _ in index.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {ArticleIndex.CountPartition}"), 1, ["RowKey"], timeout.Token).AsPages())
+            var counts = storage.Table(storage.Options.ArticleCountsTable);
+            await foreach (var _ in counts.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {ArticleIndex.CountPartition}"), 1, ["RowKey"], timeout.Token).AsPages())
             {
                 break;
             }
@@ -96,10 +96,10 @@ internal static partial class CatalogApi
 
     private static async Task<Dictionary<string, int>> ReadCountsAsync(StorageProvisioner storage, string from, string to, CancellationToken cancellationToken)
     {
-        var index = storage.Table(storage.Options.ArticleIndexTable);
+        var table = storage.Table(storage.Options.ArticleCountsTable);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ArticleIndex.CountPartition} and RowKey ge {from} and RowKey lt {to}");
-        await foreach (var row in index.QueryAsync<TableEntity>(filter, 1000, ["RowKey", "Count"], cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, 1000, ["RowKey", "Count"], cancellationToken))
         {
             counts[row.RowKey] = (int)Math.Max(0, CounterWriter.Read(row, "Count"));
         }

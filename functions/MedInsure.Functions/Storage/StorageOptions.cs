@@ -5,6 +5,13 @@ public sealed class StorageOptions
 {
     public const string SectionName = "Storage";
 
+    /// <summary>
+    /// Index rows are spread over this many tables by a hash of their index key. In Azure that is no different from as
+    /// many partitions of one table; on Azurite, which scans a whole table for every query and keeps sorted arrays per
+    /// table, it keeps each query and write to a 32nd of the index.
+    /// </summary>
+    public const int ArticleIndexShards = 32;
+
     /// <summary>Where content teams upload dumps; the blob trigger watches it.</summary>
     public string DumpsContainer { get; set; } = "dumps";
 
@@ -18,8 +25,14 @@ public sealed class StorageOptions
 
     public string IngestionsTable { get; set; } = "ingestions";
 
-    /// <summary>Query indexes over the articles (see docs/storage.md).</summary>
+    /// <summary>
+    /// Query indexes over the articles (see docs/storage.md): the name prefix of <see cref="ArticleIndexShards"/> tables,
+    /// <c>articleindex00</c> to <c>articleindex31</c>.
+    /// </summary>
     public string ArticleIndexTable { get; set; } = "articleindex";
+
+    /// <summary>Article counts by topic and region (for /api/topics and /api/regions).</summary>
+    public string ArticleCountsTable { get; set; } = "articlecounts";
 
     /// <summary>Statistics aggregates maintained at ingestion and re-tagging.</summary>
     public string StatsTable { get; set; } = "stats";
@@ -28,6 +41,13 @@ public sealed class StorageOptions
     public string NamePrefix { get; set; } = "";
 
     public string Container(string name) => NamePrefix.Length == 0 ? name : $"{NamePrefix}-{name}";
+
+    /// <summary>Unprefixed names of every table the app uses.</summary>
+    public IEnumerable<string> AllTables() =>
+        new[] { ArticlesTable, IngestionsTable, ArticleCountsTable, StatsTable }.Concat(Enumerable.Range(0, ArticleIndexShards).Select(IndexShardTable));
+
+    /// <summary>Unprefixed name of one index shard table: "articleindex07".</summary>
+    public string IndexShardTable(int shard) => ArticleIndexTable + shard.ToString("D2", System.Globalization.CultureInfo.InvariantCulture);
 
     public string Table(string name) => NamePrefix.Length == 0 ? name : NamePrefix.Replace("-", "", StringComparison.Ordinal) + name;
 }

@@ -29,15 +29,9 @@ public sealed class StorageProvisioner(TableServiceClient tables, BlobServiceCli
             }
 
             var o = options.Value;
-            foreach (var table in new[] { o.ArticlesTable, o.IngestionsTable, o.ArticleIndexTable, o.StatsTable })
-            {
-                await IgnoreConflict(() => tables.CreateTableIfNotExistsAsync(o.Table(table), cancellationToken));
-            }
-
-            foreach (var container in new[] { o.DumpsContainer, o.QuarantineContainer, o.ArticleBodiesContainer })
-            {
-                await IgnoreConflict(() => blobs.GetBlobContainerClient(o.Container(container)).CreateIfNotExistsAsync(cancellationToken: cancellationToken));
-            }
+            await Task.WhenAll(o.AllTables().Select(table => IgnoreConflict(() => tables.CreateTableIfNotExistsAsync(o.Table(table), cancellationToken))));
+            await Task.WhenAll(new[] { o.DumpsContainer, o.QuarantineContainer, o.ArticleBodiesContainer }.Select(container =>
+                IgnoreConflict(() => blobs.GetBlobContainerClient(o.Container(container)).CreateIfNotExistsAsync(cancellationToken: cancellationToken))));
 
             done = true;
         }
@@ -48,6 +42,9 @@ public sealed class StorageProvisioner(TableServiceClient tables, BlobServiceCli
     }
 
     public TableClient Table(string name) => tables.GetTableClient(options.Value.Table(name));
+
+    /// <summary>The index shard table holding rows of this partition ("s07" → articleindex07).</summary>
+    public TableClient IndexShard(int shard) => Table(options.Value.IndexShardTable(shard));
 
     public BlobContainerClient Container(string name) => blobs.GetBlobContainerClient(options.Value.Container(name));
 

@@ -19,7 +19,8 @@ public enum TableWriteStatus
 /// <summary>
 /// Coalesces single-entity writes from concurrent ingestions into entity-group transactions (≤100 actions, one
 /// partition), so a bulk upload costs about one request per partition and batch instead of one per article.
-/// A failed action fails alone: the rest of its batch is resubmitted.
+/// A failed action fails alone: the rest of its batch is resubmitted. One writer may serve several tables (the index
+/// shards): batches never mix tables, but they share the requests in flight.
 /// </summary>
 public sealed class TableBatchWriter : IAsyncDisposable
 {
@@ -30,21 +31,28 @@ public sealed class TableBatchWriter : IAsyncDisposable
     private const int MaxInFlight = 8;
 
     private readonly TableClient table;
+    private readonly string metricName;
     private readonly TimeSpan linger;
     private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task pump;
     private readonly SemaphoreSlim inFlight = new(MaxInFlight, MaxInFlight);
 
-    public TableBatchWriter(TableClient table, TimeSpan? linger = null)
+    /// <param name="table">Where <see cref="SubmitAsync(TableTransactionAction, CancellationToken)"/> writes.</param>
+    /// <param name="metricName">The <c>table</c> tag of this writer's metrics; the default table's name when absent.</param>
+    public TableBatchWriter(TableClient table, TimeSpan? linger = null, string? metricName = null)
     {
         this.table = table;
+        this.metricName = metricName ?? table.Name;
         this.linger = linger ?? TimeSpan.FromMilliseconds(20);
         pump = Task.Run(PumpAsync);
     }
 
-    public Task<TableWriteStatus> SubmitAsync(TableTransactionAction action, CancellationToken cancellationToken)
+    public Task<TableWriteStatus> SubmitAsync(TableTransactionAction action, CancellationToken cancellationToken) =>
+        SubmitAsync(table, action, cancellationToken);
+
+    public Task<TableWriteStatus> SubmitAsync(TableClient target, TableTransactionAction action, CancellationToken cancellationToken)
     {
-        var pending = new Pending(action, new TaskCompletionSource<TableWriteStatus>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(target, action, new TaskCompletionSource<TableWriteStatus>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(TableBatchWriter));
@@ -72,7 +80,7 @@ public sealed class TableBatchWriter : IAsyncDisposable
                 round.Add(item);
             }
 
-            foreach (var partition in round.GroupBy(p => p.Action.Entity.PartitionKey, StringComparer.Ordinal))
+            foreach (var partition in round.GroupBy(p => (p.Table.Name, p.Action.Entity.PartitionKey)))
             {
                 foreach (var batch in SplitIntoBatches(partition))
                 {
@@ -122,19 +130,20 @@ public sealed class TableBatchWriter : IAsyncDisposable
 
     private async Task ExecuteAsync(List<Pending> batch)
     {
+        var target = batch[0].Table;
         var remaining = batch;
         while (remaining.Count > 0)
         {
             try
             {
-                StorageMetrics.RecordWrite(table.Name, "rows", remaining.Count);
+                StorageMetrics.RecordWrite(metricName, "rows", remaining.Count);
                 if (remaining.Count == 1)
                 {
                     await ExecuteSingleAsync(remaining[0]);
                 }
                 else
                 {
-                    await table.SubmitTransactionAsync(remaining.Select(p => p.Action));
+                    await target.SubmitTransactionAsync(remaining.Select(p => p.Action));
                     foreach (var item in remaining)
                     {
                         item.Completion.TrySetResult(TableWriteStatus.Succeeded);
@@ -145,7 +154,7 @@ public sealed class TableBatchWriter : IAsyncDisposable
             }
             catch (TableTransactionFailedException ex) when (ex.FailedTransactionActionIndex is int index && index < remaining.Count && StatusOf(ex.Status) is { } status)
             {
-                StorageMetrics.RecordConflict(table.Name, "rows");
+                StorageMetrics.RecordConflict(metricName, "rows");
                 remaining[index].Completion.TrySetResult(status);
                 remaining = [.. remaining.Where((_, i) => i != index)];
             }
@@ -161,9 +170,9 @@ public sealed class TableBatchWriter : IAsyncDisposable
         }
     }
 
-    private async Task ExecuteSingleAsync(Pending item)
+    private static async Task ExecuteSingleAsync(Pending item)
     {
-        var action = item.Action;
+        var (table, action) = (item.Table, item.Action);
         try
         {
             _ = action.ActionType switch
@@ -191,5 +200,5 @@ public sealed class TableBatchWriter : IAsyncDisposable
         _ => null,
     };
 
-    private sealed record Pending(TableTransactionAction Action, TaskCompletionSource<TableWriteStatus> Completion);
+    private sealed record Pending(TableClient Table, TableTransactionAction Action, TaskCompletionSource<TableWriteStatus> Completion);
 }

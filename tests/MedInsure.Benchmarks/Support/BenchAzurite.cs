@@ -42,12 +42,25 @@ internal sealed class BenchAzurite : IAsyncDisposable
         }
 
         int blobPort = FreePort(), queuePort = FreePort(), tablePort = FreePort();
-        var info = new ProcessStartInfo(executable)
+        // For profiling Azurite itself, e.g. BENCH_AZURITE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": node runs
+        // Azurite's script with these arguments, and Azurite is stopped with SIGINT so node can write the profile.
+        var nodeArgs = Environment.GetEnvironmentVariable("BENCH_AZURITE_NODE_ARGS");
+        var info = new ProcessStartInfo(nodeArgs is null ? executable : "node")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (nodeArgs is not null)
+        {
+            foreach (var arg in nodeArgs.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            info.ArgumentList.Add(Path.Combine(BenchPaths.RepoRoot, "node_modules", "azurite", "dist", "src", "azurite.js"));
+        }
+
         foreach (var arg in new[]
         {
             "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--inMemoryPersistence",
@@ -91,6 +104,13 @@ internal sealed class BenchAzurite : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (!process.HasExited && Environment.GetEnvironmentVariable("BENCH_AZURITE_NODE_ARGS") is not null)
+        {
+            Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+            await process.WaitForExitAsync(timeout.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);

@@ -48,7 +48,9 @@ internal sealed partial class RequestCounter : IDisposable
         }
         else if (match.Success && match.Groups["name"].Value.StartsWith(prefix, StringComparison.Ordinal))
         {
-            counts.AddOrUpdate($"{method} {match.Groups["name"].Value[prefix.Length..]}", 1, (_, n) => n + 1);
+            // The index shard tables (articleindex00…31) count as one.
+            var name = ShardSuffix().Replace(match.Groups["name"].Value[prefix.Length..], "NN");
+            counts.AddOrUpdate($"{method} {name}", 1, (_, n) => n + 1);
         }
     }
 
@@ -57,4 +59,7 @@ internal sealed partial class RequestCounter : IDisposable
     // /{account}/{table}(...) or /{account}/{container}/{blob}; /{account}/$batch is a table transaction.
     [GeneratedRegex(@"^/[^/]+/(?:(?<batch>\$batch)|(?<name>[A-Za-z0-9-]+))")]
     private static partial Regex TargetPattern();
+
+    [GeneratedRegex(@"(?<=^articleindex)\d+$")]
+    private static partial Regex ShardSuffix();
 }
