@@ -16,6 +16,7 @@ public sealed partial class ArticleIndexObserver(StorageProvisioner storage, Laz
 {
     private readonly Lazy<CounterWriter> counters = new(() => new CounterWriter(storage.Table(storage.Options.ArticleCountsTable), deleteWhenZero: false));
 
+    // Every submit names its shard table; shard 0 only fills the writer's default.
     private readonly Lazy<TableBatchWriter> writer = new(() => new TableBatchWriter(storage.IndexShard(0), metricName: storage.Options.Table(storage.Options.ArticleIndexTable)));
 
     public async Task OnArticleChangedAsync(StoredArticle? before, StoredArticle after, CancellationToken cancellationToken)
