@@ -31,16 +31,9 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
         var bodyBlob = await StoreLongBodyAsync(incoming, cancellationToken);
         // An article this process stored already goes straight to the merge: its Add could only fail (409), and a
         // refused Add costs its whole transaction a resubmission.
-        if (!stored.Contains(incoming.Id))
+        if (!stored.Contains(incoming.Id) && await TryAddAsync(incoming, bodyBlob, cancellationToken))
         {
-            var status = await writer.Value.SubmitAsync(
-                new TableTransactionAction(TableTransactionActionType.Add, ArticleEntityMapper.ToEntity(incoming, bodyBlob)), cancellationToken);
-            if (status == TableWriteStatus.Succeeded)
-            {
-                stored.Add(incoming.Id);
-                await NotifyAsync(null, incoming, cancellationToken);
-                return ArticleChange.New;
-            }
+            return ArticleChange.New;
         }
 
         var stripe = stripes[Convert.ToInt32(incoming.Id[..2], 16)];
@@ -55,6 +48,21 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
         }
     }
 
+    /// <summary>Adds a new article (false when it exists already: 409), remembers its id and tells the observers.</summary>
+    private async Task<bool> TryAddAsync(StoredArticle incoming, string? bodyBlob, CancellationToken cancellationToken)
+    {
+        var status = await writer.Value.SubmitAsync(
+            new TableTransactionAction(TableTransactionActionType.Add, ArticleEntityMapper.ToEntity(incoming, bodyBlob)), cancellationToken);
+        if (status != TableWriteStatus.Succeeded)
+        {
+            return false;
+        }
+
+        stored.Add(incoming.Id);
+        await NotifyAsync(null, incoming, cancellationToken);
+        return true;
+    }
+
     private async Task<ArticleChange> MergeAsync(StoredArticle incoming, string? bodyBlob, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
@@ -63,12 +71,8 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
                 ArticleIdentity.PartitionFor(incoming.Id), incoming.Id, cancellationToken: cancellationToken);
             if (!found.HasValue || found.Value is null)
             {
-                var added = await writer.Value.SubmitAsync(
-                    new TableTransactionAction(TableTransactionActionType.Add, ArticleEntityMapper.ToEntity(incoming, bodyBlob)), cancellationToken);
-                if (added == TableWriteStatus.Succeeded)
+                if (await TryAddAsync(incoming, bodyBlob, cancellationToken))
                 {
-                    stored.Add(incoming.Id);
-                    await NotifyAsync(null, incoming, cancellationToken);
                     return ArticleChange.New;
                 }
 
