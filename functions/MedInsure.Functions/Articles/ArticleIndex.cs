@@ -167,7 +167,6 @@ public static class ArticleIndex
                 ["CityCode"] = article.Tags.CityCode,
                 ["CountyCode"] = article.Tags.CountyCode,
                 ["Date"] = date,
-                ["SourceCount"] = article.Sources.Count,
                 ["Flags"] = flagsJson,
             };
             foreach (var flag in flags)
@@ -180,6 +179,10 @@ public static class ArticleIndex
 
         return rows;
     }
+
+    /// <summary>Whether two index rows with the same keys hold the same properties and values.</summary>
+    public static bool SameContent(TableEntity a, TableEntity b) =>
+        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var value) && Equals(p.Value, value));
 
     /// <summary>Count rows an article contributes to: its topic and each region level it is found under.</summary>
     public static IEnumerable<string> CountKeys(StoredArticle article, Func<string, string?> parentOf)

@@ -8,7 +8,7 @@ namespace MedInsure.Functions.Articles;
 
 /// <summary>
 /// Keeps the index shard tables in step with the articles: rows of the old state that the new state no longer has are
-/// deleted, the new state's rows upserted (both idempotent), coalesced into per-partition transactions with other
+/// deleted, the new state's rows that differ from the old upserted (both idempotent), coalesced into per-partition transactions with other
 /// concurrent changes; then the topic and region count rows (<c>articlecounts</c>) move by the difference through the coalescing CounterWriter.
 /// </summary>
 public sealed partial class ArticleIndexObserver(StorageProvisioner storage, Lazy<RegionGazetteer> regions, ILogger<ArticleIndexObserver> logger)
@@ -22,16 +22,20 @@ public sealed partial class ArticleIndexObserver(StorageProvisioner storage, Laz
     public async Task OnArticleChangedAsync(StoredArticle? before, StoredArticle after, CancellationToken cancellationToken)
     {
         var afterRows = ArticleIndex.RowsFor(after);
-        var keep = afterRows.Select(r => (r.PartitionKey, r.RowKey)).ToHashSet();
+        var beforeRows = (before is null ? [] : ArticleIndex.RowsFor(before)).ToDictionary(r => (r.PartitionKey, r.RowKey));
         var actions = new List<TableTransactionAction>();
-        if (before is not null)
+        foreach (var row in afterRows)
         {
-            actions.AddRange(ArticleIndex.RowsFor(before)
-                .Where(r => !keep.Contains((r.PartitionKey, r.RowKey)))
-                .Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(r.PartitionKey, r.RowKey), ETag.All)));
+            // A row that reads the same as before is left alone: a dump repeating an article changes only its sources,
+            // which no index row holds, so that merge costs the index nothing.
+            if (!(beforeRows.Remove((row.PartitionKey, row.RowKey), out var old) && ArticleIndex.SameContent(old, row)))
+            {
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
+            }
         }
 
-        actions.AddRange(afterRows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)));
+        actions.AddRange(beforeRows.Values.Select(r =>
+            new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(r.PartitionKey, r.RowKey), ETag.All)));
 
         // A 404 on a delete means the row is already gone (a replay): that is the state we want.
         await Task.WhenAll(actions.Select(a =>

@@ -17,7 +17,11 @@ public sealed record ArticleListRequest(
 
 public sealed record RegionRef(string Code, string Name);
 
-/// <summary>One list item: everything comes from the covering index row.</summary>
+/// <summary>
+/// One list item: everything comes from the covering index row, so it holds only what changes with the article's listed
+/// content. How many dumps an article was seen in is on the detail (<c>sources</c>): counting it here would rewrite the
+/// index rows, and change every list page's ETag, each time a dump repeats an article.
+/// </summary>
 public sealed record ArticleListItem(
     string Id,
     string Title,
@@ -26,8 +30,7 @@ public sealed record ArticleListItem(
     string Topic,
     double TopicScore,
     RegionRef Region,
-    string? Date,
-    int Sources);
+    string? Date);
 
 public sealed record ArticlePage(IReadOnlyList<ArticleListItem> Items, string? Continuation);
 
@@ -60,8 +63,7 @@ internal static class ArticleMapping
         row.GetString("Topic") ?? "",
         row.GetDouble("TopicScore") ?? 0,
         new RegionRef(row.GetString("RegionCode") ?? ArticleIndex.Nationwide, row.GetString("RegionName") ?? ""),
-        row.GetString("Date"),
-        row.GetInt32("SourceCount") ?? 0);
+        row.GetString("Date"));
 
     public static ArticleDetail AsDetail(this StoredArticle article)
     {

@@ -1,16 +1,16 @@
 using System.Globalization;
 using System.Text.Json;
-using Azure;
 using Azure.Data.Tables;
 using MedInsure.Functions.Storage;
 
 namespace MedInsure.Functions.Ingestion;
 
 /// <summary>
-/// Ingestion records. Two rows per record in one partition, written in one transaction: row "id|{id}" for point
-/// reads, row "time|{inverted start ticks}-{id}" for newest-first paging.
+/// Ingestion records. Two rows per record in one partition: row "id|{id}" for point reads, row
+/// "time|{inverted start ticks}-{id}" for newest-first paging. Both are upserts, so a save that fails halfway is
+/// completed by the retry that follows it.
 /// </summary>
-public sealed class IngestionRecords(StorageProvisioner storage)
+public sealed class IngestionRecords(StorageProvisioner storage) : IAsyncDisposable
 {
     private const string Partition = "r";
     private const string ById = "id|";
@@ -29,7 +29,19 @@ public sealed class IngestionRecords(StorageProvisioner storage)
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    // Concurrent dumps finish at about the same time and their records share the one partition: coalesced, a bulk
+    // upload saves dozens of records a transaction instead of one each.
+    private readonly Lazy<TableBatchWriter> writer = new(() => new TableBatchWriter(storage.Table(storage.Options.IngestionsTable)));
+
     private TableClient Table => storage.Table(storage.Options.IngestionsTable);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (writer.IsValueCreated)
+        {
+            await writer.Value.DisposeAsync();
+        }
+    }
 
     public async Task<IngestionRecord?> FindAsync(string id, CancellationToken cancellationToken)
     {
@@ -37,14 +49,10 @@ public sealed class IngestionRecords(StorageProvisioner storage)
         return found.HasValue && found.Value is not null ? FromEntity(found.Value) : null;
     }
 
-    public async Task SaveAsync(IngestionRecord record, CancellationToken cancellationToken)
-    {
-        await Table.SubmitTransactionAsync(
-        [
-            new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(record, ById + record.Id)),
-            new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(record, TimeKey(record))),
-        ], cancellationToken);
-    }
+    public async Task SaveAsync(IngestionRecord record, CancellationToken cancellationToken) =>
+        await Task.WhenAll(
+            writer.Value.SubmitAsync(new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(record, ById + record.Id)), cancellationToken),
+            writer.Value.SubmitAsync(new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(record, TimeKey(record))), cancellationToken));
 
     /// <summary>Newest first. The continuation is the last row key served; callers wrap it in an opaque token.</summary>
     public async Task<(IReadOnlyList<IngestionRecord> Items, string? Next)> ListAsync(int limit, string? after, CancellationToken cancellationToken)
@@ -149,17 +157,5 @@ public sealed class IngestionRecords(StorageProvisioner storage)
         Attempts = e.GetInt32("Attempts") ?? 0,
         StartedAt = e.GetDateTimeOffset("StartedAt") ?? DateTimeOffset.MinValue,
         CompletedAt = e.GetDateTimeOffset("CompletedAt"),
-    };
-}
-
-internal static class RequestFailedExceptionExtensions
-{
-    /// <summary>Storage outages and throttling: worth retrying later rather than rejecting the dump.</summary>
-    public static bool IsTransient(this Exception ex) => ex switch
-    {
-        RequestFailedException r => r.Status is 0 or 408 or 429 or >= 500,
-        HttpRequestException or TimeoutException or IOException => true,
-        AggregateException a => a.InnerExceptions.Any(IsTransient),
-        _ => ex.InnerException?.IsTransient() ?? false,
     };
 }

@@ -100,10 +100,7 @@ public sealed class IngestionService(
             return single;
         }
 
-        foreach (var member in members)
-        {
-            await records.SaveAsync(member, cancellationToken);
-        }
+        await Task.WhenAll(members.Select(member => records.SaveAsync(member, cancellationToken)));
 
         var rejected = members.Where(m => m.Status == IngestionStatus.Rejected).ToList();
         var status = members.Count == 0 || rejected.Count == members.Count ? IngestionStatus.Rejected

@@ -158,6 +158,13 @@ public sealed class TableBatchWriter : IAsyncDisposable
                 remaining[index].Completion.TrySetResult(status);
                 remaining = [.. remaining.Where((_, i) => i != index)];
             }
+            catch (TableTransactionFailedException ex) when (ex.FailedTransactionActionIndex is int index && index < remaining.Count && remaining.Count > 1 && !ex.IsTransient())
+            {
+                // The store refused that entity (too large, bad property): it fails alone, not the other callers'
+                // writes that happened to share its transaction.
+                remaining[index].Completion.TrySetException(ex);
+                remaining = [.. remaining.Where((_, i) => i != index)];
+            }
             catch (Exception ex)
             {
                 foreach (var item in remaining)

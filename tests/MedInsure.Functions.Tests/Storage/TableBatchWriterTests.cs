@@ -59,4 +59,20 @@ public sealed class TableBatchWriterTests(AzuriteFixture azurite)
         Assert.Equal(TableWriteStatus.PreconditionFailed, await update);
         Assert.Equal(1, (await table.GetEntityAsync<TableEntity>("p", "row")).Value.GetInt32("Value"));
     }
+
+    [Fact]
+    public async Task EntityTheStoreRefusesFailsAloneAndTheRestOfItsBatchLands()
+    {
+        var table = await NewTableAsync();
+        await using var writer = new TableBatchWriter(table, TimeSpan.FromMilliseconds(50));
+
+        // A string property holds at most 32K UTF-16 characters: the store refuses this one with a 400.
+        var tooLarge = writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity("p", "big") { ["Text"] = new string('x', 40_000) }), CancellationToken.None);
+        var others = Enumerable.Range(0, 5).Select(i => writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity("p", $"ok{i}")), CancellationToken.None)).ToList();
+
+        var refused = await Assert.ThrowsAsync<TableTransactionFailedException>(() => tooLarge);
+        Assert.Equal(400, refused.Status);
+        Assert.All(await Task.WhenAll(others), s => Assert.Equal(TableWriteStatus.Succeeded, s));
+        Assert.Equal(["ok0", "ok1", "ok2", "ok3", "ok4"], await table.QueryAsync<TableEntity>().Select(e => e.RowKey).OrderBy(k => k, StringComparer.Ordinal).ToListAsync());
+    }
 }
