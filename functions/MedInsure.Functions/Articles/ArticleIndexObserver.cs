@@ -8,8 +8,9 @@ namespace MedInsure.Functions.Articles;
 
 /// <summary>
 /// Keeps the index shard tables in step with the articles: rows of the old state that the new state no longer has are
-/// deleted, the new state's rows that differ from the old upserted (both idempotent), coalesced into per-partition transactions with other
-/// concurrent changes; then the topic and region count rows (<c>articlecounts</c>) move by the difference through the coalescing CounterWriter.
+/// deleted and the new state's rows that differ from the old are upserted (both idempotent), coalesced into
+/// per-partition transactions with other concurrent changes; then the topic and region count rows
+/// (<c>articlecounts</c>) move by the difference through the coalescing CounterWriter.
 /// </summary>
 public sealed partial class ArticleIndexObserver(StorageProvisioner storage, Lazy<RegionGazetteer> regions, ILogger<ArticleIndexObserver> logger)
     : IArticleChangeObserver, IAsyncDisposable
