@@ -8,7 +8,8 @@ namespace MedInsure.Functions.Ingestion;
 
 /// <summary>
 /// Writes articles with optimistic concurrency: a new article is an Add (batched with others); an existing one is
-/// read, merged and replaced under its ETag, retrying when another ingestion got there first.
+/// merged and replaced under its ETag (its state read, or remembered from this process's last write of it), retrying
+/// on fresh state when another ingestion got there first.
 /// </summary>
 public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticleChangeObserver> observers) : IAsyncDisposable
 {
@@ -21,6 +22,9 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
     // Ids of articles this process has written (two generations of 100,000, ~10 MB at most). Only a hint: a stale or
     // missing entry costs one extra request, never correctness.
     private readonly RecentIds stored = new(100_000);
+
+    // Articles this process wrote, with their ETags (about 8 MB of text at most), so a repeat merges without a read.
+    private readonly RecentArticles written = new(4_000_000);
 
     private readonly Lazy<TableBatchWriter> writer = new(() => new TableBatchWriter(storage.Table(storage.Options.ArticlesTable)));
 
@@ -51,14 +55,15 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
     /// <summary>Adds a new article (false when it exists already: 409), remembers its id and tells the observers.</summary>
     private async Task<bool> TryAddAsync(StoredArticle incoming, string? bodyBlob, CancellationToken cancellationToken)
     {
-        var status = await writer.Value.SubmitAsync(
+        var result = await writer.Value.SubmitAsync(
             new TableTransactionAction(TableTransactionActionType.Add, ArticleEntityMapper.ToEntity(incoming, bodyBlob)), cancellationToken);
-        if (status != TableWriteStatus.Succeeded)
+        if (!result.Succeeded)
         {
             return false;
         }
 
         stored.Add(incoming.Id);
+        Remember(incoming, bodyBlob, result);
         await NotifyAsync(null, incoming, cancellationToken);
         return true;
     }
@@ -67,42 +72,61 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var found = await Table.GetEntityIfExistsAsync<TableEntity>(
-                ArticleIdentity.PartitionFor(incoming.Id), incoming.Id, cancellationToken: cancellationToken);
-            if (!found.HasValue || found.Value is null)
+            // The state this process wrote last is the first guess; after a refusal (changed elsewhere) it is read.
+            if (!written.TryGet(incoming.Id, out var known))
             {
-                if (await TryAddAsync(incoming, bodyBlob, cancellationToken))
+                var found = await Table.GetEntityIfExistsAsync<TableEntity>(
+                    ArticleIdentity.PartitionFor(incoming.Id), incoming.Id, cancellationToken: cancellationToken);
+                if (!found.HasValue || found.Value is null)
                 {
-                    return ArticleChange.New;
+                    if (await TryAddAsync(incoming, bodyBlob, cancellationToken))
+                    {
+                        return ArticleChange.New;
+                    }
+
+                    continue;
                 }
 
-                continue;
+                stored.Add(incoming.Id);
+                known = new WrittenArticle(await ReadAsync(found.Value, cancellationToken), ArticleEntityMapper.BodyBlobOf(found.Value), found.Value.ETag);
             }
 
-            var entity = found.Value;
-            stored.Add(incoming.Id);
-            var existing = await ReadAsync(entity, cancellationToken);
+            var existing = known.Article;
             var (merged, change) = ArticleMerger.Merge(existing, incoming);
             if (ReferenceEquals(merged, existing))
             {
                 return change;
             }
 
-            var mergedBlob = ReferenceEquals(merged.Body, incoming.Body) ? bodyBlob : ArticleEntityMapper.BodyBlobOf(entity);
-            var status = await writer.Value.SubmitAsync(
-                new TableTransactionAction(TableTransactionActionType.UpdateReplace, ArticleEntityMapper.ToEntity(merged, mergedBlob), entity.ETag),
+            var mergedBlob = ReferenceEquals(merged.Body, incoming.Body) ? bodyBlob : known.BodyBlob;
+            var result = await writer.Value.SubmitAsync(
+                new TableTransactionAction(TableTransactionActionType.UpdateReplace, ArticleEntityMapper.ToEntity(merged, mergedBlob), known.ETag),
                 cancellationToken);
-            if (status == TableWriteStatus.Succeeded)
+            if (result.Succeeded)
             {
+                Remember(merged, mergedBlob, result);
                 await NotifyAsync(existing, merged, cancellationToken);
                 return change;
             }
 
-            // Lost a race with a concurrent ingestion: back off a little and merge again on fresh state.
+            // Lost a race with another instance (or the remembered state was stale): back off a little, merge on fresh state.
+            written.Forget(incoming.Id);
             await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * (attempt + 1))), cancellationToken);
         }
 
         throw new InvalidOperationException($"Article {incoming.Id} kept changing under {MaxAttempts} attempts to merge it; the ingestion will be retried.");
+    }
+
+    private void Remember(StoredArticle article, string? bodyBlob, TableWriteResult result)
+    {
+        if (result.ETag is { } etag)
+        {
+            written.Remember(new WrittenArticle(article, bodyBlob, etag));
+        }
+        else
+        {
+            written.Forget(article.Id);
+        }
     }
 
     /// <summary>Replaces an article's tags and flags (re-tagging), under its ETag; observers see the change.</summary>
@@ -122,14 +146,18 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
                 return false;
             }
 
-            var status = await writer.Value.SubmitAsync(
-                new TableTransactionAction(TableTransactionActionType.UpdateReplace, ArticleEntityMapper.ToEntity(updated, ArticleEntityMapper.BodyBlobOf(found.Value)), found.Value.ETag),
+            var bodyBlob = ArticleEntityMapper.BodyBlobOf(found.Value);
+            var result = await writer.Value.SubmitAsync(
+                new TableTransactionAction(TableTransactionActionType.UpdateReplace, ArticleEntityMapper.ToEntity(updated, bodyBlob), found.Value.ETag),
                 cancellationToken);
-            if (status == TableWriteStatus.Succeeded)
+            if (result.Succeeded)
             {
+                Remember(updated, bodyBlob, result);
                 await NotifyAsync(existing, updated, cancellationToken);
                 return true;
             }
+
+            written.Forget(id);
         }
 
         throw new InvalidOperationException($"Article {id} kept changing under {MaxAttempts} attempts to re-tag it.");

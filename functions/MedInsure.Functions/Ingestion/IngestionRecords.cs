@@ -49,6 +49,15 @@ public sealed class IngestionRecords(StorageProvisioner storage) : IAsyncDisposa
         return found.HasValue && found.Value is not null ? FromEntity(found.Value) : null;
     }
 
+    /// <summary>
+    /// Adds the record's "id" row unless one exists: true for a blob version seen for the first time, false when an
+    /// earlier attempt left a record (read it with <see cref="FindAsync"/>). Coalesced with other records' writes, so a
+    /// bulk upload's first sightings cost a share of a transaction each instead of a read.
+    /// </summary>
+    public async Task<bool> TryStartAsync(IngestionRecord record, CancellationToken cancellationToken) =>
+        (await writer.Value.SubmitAsync(new TableTransactionAction(TableTransactionActionType.Add, ToEntity(record, ById + record.Id)), cancellationToken))
+            .Status != TableWriteStatus.Conflict;
+
     public async Task SaveAsync(IngestionRecord record, CancellationToken cancellationToken) =>
         await Task.WhenAll(
             writer.Value.SubmitAsync(new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(record, ById + record.Id)), cancellationToken),

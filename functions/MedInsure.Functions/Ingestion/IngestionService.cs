@@ -37,13 +37,6 @@ public sealed class IngestionService(
         var contentHash = await HashAsync(content, cancellationToken);
         var id = IngestionIdFor(invocation.Name, contentHash);
 
-        var previous = await records.FindAsync(id, cancellationToken);
-        if (previous is not null && IngestionStatus.IsFinal(previous.Status))
-        {
-            logger.DumpAlreadyIngested(invocation.Name, id, previous.Status);
-            return previous;
-        }
-
         var record = new IngestionRecord
         {
             Id = id,
@@ -51,10 +44,25 @@ public sealed class IngestionService(
             Status = IngestionStatus.Running,
             ContentHash = contentHash,
             Size = content.Length,
-            Attempts = (previous?.Attempts ?? 0) + 1,
-            StartedAt = previous?.StartedAt ?? time.GetUtcNow(),
+            Attempts = 1,
+            StartedAt = time.GetUtcNow(),
         };
-        // A plain dump takes well under a second: only a bundle gets a visible "running" record while it works.
+
+        // Idempotency: the "running" record is added first, and only a blob version that has a record already (a
+        // redelivery or a retry) pays for reading it. A final one means this version was ingested: nothing to do.
+        if (!await records.TryStartAsync(record, cancellationToken))
+        {
+            var previous = await records.FindAsync(id, cancellationToken);
+            if (previous is not null && IngestionStatus.IsFinal(previous.Status))
+            {
+                logger.DumpAlreadyIngested(invocation.Name, id, previous.Status);
+                return previous;
+            }
+
+            record = record with { Attempts = (previous?.Attempts ?? 0) + 1, StartedAt = previous?.StartedAt ?? record.StartedAt };
+        }
+
+        // A plain dump takes well under a second: only a bundle is listed as "running" while it works.
         if (IsBundle(content))
         {
             await records.SaveAsync(record, cancellationToken);

@@ -16,6 +16,12 @@ public enum TableWriteStatus
     PreconditionFailed,
 }
 
+/// <summary>The outcome of one queued table action and, for a write that landed, the row's new ETag.</summary>
+public readonly record struct TableWriteResult(TableWriteStatus Status, ETag? ETag = null)
+{
+    public bool Succeeded => Status == TableWriteStatus.Succeeded;
+}
+
 /// <summary>
 /// Coalesces single-entity writes from concurrent ingestions into entity-group transactions (≤100 actions, one
 /// partition), so a bulk upload costs about one request per partition and batch instead of one per article.
@@ -47,12 +53,12 @@ public sealed class TableBatchWriter : IAsyncDisposable
         pump = Task.Run(PumpAsync);
     }
 
-    public Task<TableWriteStatus> SubmitAsync(TableTransactionAction action, CancellationToken cancellationToken) =>
+    public Task<TableWriteResult> SubmitAsync(TableTransactionAction action, CancellationToken cancellationToken) =>
         SubmitAsync(table, action, cancellationToken);
 
-    public Task<TableWriteStatus> SubmitAsync(TableClient target, TableTransactionAction action, CancellationToken cancellationToken)
+    public Task<TableWriteResult> SubmitAsync(TableClient target, TableTransactionAction action, CancellationToken cancellationToken)
     {
-        var pending = new Pending(target, action, new TaskCompletionSource<TableWriteStatus>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(target, action, new TaskCompletionSource<TableWriteResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(TableBatchWriter));
@@ -143,10 +149,10 @@ public sealed class TableBatchWriter : IAsyncDisposable
                 }
                 else
                 {
-                    await target.SubmitTransactionAsync(remaining.Select(p => p.Action));
-                    foreach (var item in remaining)
+                    var responses = (await target.SubmitTransactionAsync(remaining.Select(p => p.Action))).Value;
+                    for (var i = 0; i < remaining.Count; i++)
                     {
-                        item.Completion.TrySetResult(TableWriteStatus.Succeeded);
+                        remaining[i].Completion.TrySetResult(new(TableWriteStatus.Succeeded, responses[i].Headers.ETag));
                     }
                 }
 
@@ -155,7 +161,7 @@ public sealed class TableBatchWriter : IAsyncDisposable
             catch (TableTransactionFailedException ex) when (ex.FailedTransactionActionIndex is int index && index < remaining.Count && StatusOf(ex.Status) is { } status)
             {
                 StorageMetrics.RecordConflict(metricName, "rows");
-                remaining[index].Completion.TrySetResult(status);
+                remaining[index].Completion.TrySetResult(new(status));
                 remaining = [.. remaining.Where((_, i) => i != index)];
             }
             catch (TableTransactionFailedException ex) when (ex.FailedTransactionActionIndex is int index && index < remaining.Count && remaining.Count > 1 && !ex.IsTransient())
@@ -182,7 +188,7 @@ public sealed class TableBatchWriter : IAsyncDisposable
         var (table, action) = (item.Table, item.Action);
         try
         {
-            _ = action.ActionType switch
+            var response = action.ActionType switch
             {
                 TableTransactionActionType.Add => await table.AddEntityAsync(action.Entity),
                 TableTransactionActionType.UpdateReplace => await table.UpdateEntityAsync(action.Entity, action.ETag, TableUpdateMode.Replace),
@@ -192,11 +198,11 @@ public sealed class TableBatchWriter : IAsyncDisposable
                 TableTransactionActionType.Delete => await table.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey, action.ETag),
                 _ => throw new NotSupportedException(action.ActionType.ToString()),
             };
-            item.Completion.TrySetResult(TableWriteStatus.Succeeded);
+            item.Completion.TrySetResult(new(TableWriteStatus.Succeeded, response.Headers.ETag));
         }
         catch (RequestFailedException ex) when (StatusOf(ex.Status) is { } status)
         {
-            item.Completion.TrySetResult(status);
+            item.Completion.TrySetResult(new(status));
         }
     }
 
@@ -207,5 +213,5 @@ public sealed class TableBatchWriter : IAsyncDisposable
         _ => null,
     };
 
-    private sealed record Pending(TableClient Table, TableTransactionAction Action, TaskCompletionSource<TableWriteStatus> Completion);
+    private sealed record Pending(TableClient Table, TableTransactionAction Action, TaskCompletionSource<TableWriteResult> Completion);
 }

@@ -114,6 +114,36 @@ public sealed class IngestionTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ArticleAnotherInstanceChangedSinceThisOneWroteItKeepsEverySourceWhenMergedAgain()
+    {
+        // Two app instances on one storage account, as when the function app scales out.
+        await using var one = new MedInsureApplication(azurite.Azurite);
+        await using var other = new MedInsureApplication(azurite.Azurite, new Dictionary<string, string?> { ["Storage:NamePrefix"] = one.Prefix });
+        var shared = TestDumps.SharedTitle;
+        await one.UploadAsync("first.txt", TestDumps.SharedPair.First);
+        await one.TriggerAsync();
+
+        // The other instance merges the main text into the article that the first instance wrote and still remembers.
+        await other.UploadAsync("second.txt", TestDumps.SharedPair.Second);
+        await other.TriggerAsync();
+        await one.UploadAsync("third.txt", TestDumps.Page("社保断缴三个月有什么影响", "断缴期间医保暂停享受待遇。\n补缴后恢复。",
+            new TestDumps.Related(shared, "个人每月缴纳养老保险672元。", "2026-10-21")));
+        await one.TriggerAsync();
+
+        var article = Assert.Single(await one.AllArticlesAsync(), a => a.GetString("Title") == shared);
+        Assert.Equal(3, article.GetInt32("SourceCount"));
+        Assert.Contains("first.txt", article.GetString("Sources"));
+        Assert.Contains("second.txt", article.GetString("Sources"));
+        Assert.Contains("third.txt", article.GetString("Sources"));
+        Assert.True(article.GetBoolean("IsFullText"));
+        Assert.Contains("医疗保险个人缴纳2%", article.GetString("Body"));
+        Assert.Equal("2026-10-20", article.GetString("Date"));
+        var third = (await one.CreateKeyedClient().GetFromJsonAsync<JsonElement>("/api/ingestions")).GetProperty("items").EnumerateArray()
+            .Single(r => r.GetProperty("dump").GetString() == "third.txt");
+        Assert.Equal(1, third.GetProperty("updated").GetInt32());
+    }
+
+    [Fact]
     public async Task BadDumpIsQuarantinedWithItsReasonAndOtherDumpsAreUnaffected()
     {
         await using var app = new MedInsureApplication(azurite.Azurite);

@@ -18,9 +18,27 @@ public sealed class TableBatchWriterTests(AzuriteFixture azurite)
         var adds = Enumerable.Range(0, 150).Select(i => writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("p", $"r{i:D3}")), CancellationToken.None)).ToList();
         var duplicate = writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("p", "taken")), CancellationToken.None);
 
-        Assert.All(await Task.WhenAll(adds), s => Assert.Equal(TableWriteStatus.Succeeded, s));
-        Assert.Equal(TableWriteStatus.Conflict, await duplicate);
+        Assert.All(await Task.WhenAll(adds), r => Assert.Equal(TableWriteStatus.Succeeded, r.Status));
+        Assert.Equal(TableWriteStatus.Conflict, (await duplicate).Status);
         Assert.Equal(151, await table.QueryAsync<TableEntity>().CountAsync());
+    }
+
+    [Fact]
+    public async Task WriteThatLandsReportsTheStoredRowsNewETagWhetherBatchedOrAlone()
+    {
+        var table = await NewTableAsync();
+        await using var writer = new TableBatchWriter(table, TimeSpan.FromMilliseconds(20));
+
+        var batched = await Task.WhenAll(Enumerable.Range(0, 3).Select(i =>
+            writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity("p", $"r{i}") { ["Value"] = i }), CancellationToken.None)));
+        var alone = await writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity("q", "only")), CancellationToken.None);
+
+        for (var i = 0; i < batched.Length; i++)
+        {
+            Assert.Equal((await table.GetEntityAsync<TableEntity>("p", $"r{i}")).Value.ETag, batched[i].ETag);
+        }
+
+        Assert.Equal((await table.GetEntityAsync<TableEntity>("q", "only")).Value.ETag, alone.ETag);
     }
 
     [Fact]
@@ -36,12 +54,12 @@ public sealed class TableBatchWriterTests(AzuriteFixture azurite)
             writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.UpdateReplace, new TableEntity("p", "row") { ["Value"] = 1 }, etag), CancellationToken.None),
             writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.UpdateReplace, new TableEntity("p", "row") { ["Value"] = 2 }, etag), CancellationToken.None));
 
-        Assert.All(await Task.WhenAll(adds), s => Assert.Equal(TableWriteStatus.Succeeded, s));
+        Assert.All(await Task.WhenAll(adds), r => Assert.Equal(TableWriteStatus.Succeeded, r.Status));
 
-        Assert.Equal(1, results.Count(r => r == TableWriteStatus.Succeeded));
-        Assert.Equal(1, results.Count(r => r == TableWriteStatus.PreconditionFailed));
+        Assert.Equal(1, results.Count(r => r.Status == TableWriteStatus.Succeeded));
+        Assert.Equal(1, results.Count(r => r.Status == TableWriteStatus.PreconditionFailed));
         var stored = (await table.GetEntityAsync<TableEntity>("p", "row")).Value.GetInt32("Value");
-        Assert.Equal(results[0] == TableWriteStatus.Succeeded ? 1 : 2, stored);
+        Assert.Equal(results[0].Succeeded ? 1 : 2, stored);
     }
 
     [Fact]
@@ -55,8 +73,8 @@ public sealed class TableBatchWriterTests(AzuriteFixture azurite)
         var add = writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("p", "new")), CancellationToken.None);
         var update = writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.UpdateReplace, new TableEntity("p", "row") { ["Value"] = 2 }, stale), CancellationToken.None);
 
-        Assert.Equal(TableWriteStatus.Succeeded, await add);
-        Assert.Equal(TableWriteStatus.PreconditionFailed, await update);
+        Assert.Equal(TableWriteStatus.Succeeded, (await add).Status);
+        Assert.Equal(TableWriteStatus.PreconditionFailed, (await update).Status);
         Assert.Equal(1, (await table.GetEntityAsync<TableEntity>("p", "row")).Value.GetInt32("Value"));
     }
 
@@ -72,7 +90,7 @@ public sealed class TableBatchWriterTests(AzuriteFixture azurite)
 
         var refused = await Assert.ThrowsAsync<TableTransactionFailedException>(() => tooLarge);
         Assert.Equal(400, refused.Status);
-        Assert.All(await Task.WhenAll(others), s => Assert.Equal(TableWriteStatus.Succeeded, s));
+        Assert.All(await Task.WhenAll(others), r => Assert.Equal(TableWriteStatus.Succeeded, r.Status));
         Assert.Equal(["ok0", "ok1", "ok2", "ok3", "ok4"], await table.QueryAsync<TableEntity>().Select(e => e.RowKey).OrderBy(k => k, StringComparer.Ordinal).ToListAsync());
     }
 }
