@@ -253,9 +253,9 @@ internal static class IngestBenchmark
     private static async Task<IngestRun> IngestRunAsync(BenchAzurite azurite, Corpus corpus, int run, int runs, bool readEverything)
     {
         // Warm-up in its own tables: JIT, HTTP connections, the ML model and the region gazetteer (loaded lazily on first use).
-        // The process's first warm-up is longer: with 400 articles, the first ingestion of every multi-round run was the
-        // slowest by 10-25% (92 vs 71-75 s, 85 vs 72-80 s, 98 vs 73-78 s) while the raw run right after it was not, so
-        // round 1 measured a process still warming up (tiered JIT, thread pool growth, GC budgets), not the pipeline.
+        // The process's first warm-up is longer: with 400 articles, the first ingestion of every multi-round run was its
+        // slowest by 10-25% (92 vs 71-75 s, 85 vs 72-80 s, 98 vs 73-78 s), so round 1 measured a process still warming
+        // up (tiered JIT, thread pool growth, GC budgets), not the pipeline.
         await using (var warm = ServicesFor("warm"))
         {
             var warmCorpus = BuildCorpus(run == 1 ? 3_000 : 400, seed: 99);
