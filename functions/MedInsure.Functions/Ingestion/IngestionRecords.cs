@@ -7,8 +7,8 @@ namespace MedInsure.Functions.Ingestion;
 
 /// <summary>
 /// Ingestion records. Two rows per record in one partition: row "id|{id}" for point reads, row
-/// "time|{inverted start ticks}-{id}" for newest-first paging. Both are upserts, so a save that fails halfway is
-/// completed by the retry that follows it.
+/// "time|{inverted start ticks}-{id}" for newest-first paging. An ingestion claims its id row with an Add
+/// (<see cref="TryStartAsync"/>); saves upsert both rows, so a save that fails halfway is completed by the retry.
 /// </summary>
 public sealed class IngestionRecords(StorageProvisioner storage) : IAsyncDisposable
 {
