@@ -153,6 +153,7 @@ public sealed class StatsTests(AzuriteFixture azurite)
         await using var app = new MedInsureApplication(azurite.Azurite);
         await app.UploadAsync("a.txt", Dated("F1"));
         await app.UploadAsync("b.txt", Dated("F2"));
+        await app.UploadAsync("c.txt", TestDumps.Page("城乡居民医保怎么缴费（F3）", "可以在税务部门的小程序缴纳。编号F3。"));
         await app.TriggerAsync();
         var articles = await app.AllArticlesAsync();
 
@@ -161,6 +162,14 @@ public sealed class StatsTests(AzuriteFixture azurite)
         Assert.Equal(inOctober.Count, (await app.GetStatsAsync("from=2026-10&to=2026-10")).GetProperty("totals").GetProperty("articles").GetInt64());
         var lateSeptember = articles.Count(a => a.GetString("Date") is { } d && string.CompareOrdinal(d, "2026-09-02") >= 0 && string.CompareOrdinal(d, "2026-10-29") <= 0);
         Assert.Equal(lateSeptember, (await app.GetStatsAsync("from=2026-09-02&to=2026-10-29")).GetProperty("totals").GetProperty("articles").GetInt64());
+
+        // Open ranges: undated articles are outside any range, on either side.
+        Assert.Contains(articles, a => a.GetString("Date") is null);
+        foreach (var (query, from, to) in new[] { ("from=2026-10", "2026-10-01", "9999"), ("from=2026-10-05", "2026-10-05", "9999"), ("to=2026-10", "0000", "2026-10-31"), ("to=2026-10-05", "0000", "2026-10-05") })
+        {
+            var inside = articles.Count(a => a.GetString("Date") is { } d && string.CompareOrdinal(d, from) >= 0 && string.CompareOrdinal(d, to) <= 0);
+            Assert.Equal(inside, (await app.GetStatsAsync(query)).GetProperty("totals").GetProperty("articles").GetInt64());
+        }
 
         var province = Province(articles.First(a => Province(a) != "000000"));
         var inProvince = await app.GetStatsAsync($"by=region,topic&level=city&region={province}");
