@@ -97,6 +97,9 @@ internal static class IngestBenchmark
                           --raw-parallelism transactions the raw baseline keeps in flight (default 8)
                           --skip-breakdown  no per-stage timings after the throughput comparison
                           --zip-configs     which zip children to run: default,raised,server (all three by default)
+                        environment:
+                          BENCH_ALLOC_PROFILE=1     allocations by type after each ingestion and raw run (sampled events)
+                          BENCH_AZURITE_NODE_ARGS   node options for Azurite, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
                         """);
                     return 2;
             }
@@ -270,6 +273,7 @@ internal static class IngestBenchmark
         await Parallel.ForEachAsync(batches.ReadAsync(take: 40), new ParallelOptions { MaxDegreeOfParallelism = parallelism },
             async (batch, ct) => await warmTable.SubmitTransactionAsync(Upserts(batch.Rows), ct));
         Collect();
+        using var allocations = AllocationProfile.StartIfAsked();
         var cpu = CpuClock.Start(azurite.ProcessId);
         var watch = Stopwatch.StartNew();
         await Parallel.ForEachAsync(batches.ReadAsync(), new ParallelOptions { MaxDegreeOfParallelism = parallelism },
@@ -277,6 +281,7 @@ internal static class IngestBenchmark
         watch.Stop();
         var seconds = watch.Elapsed.TotalSeconds;
         Console.WriteLine($"  raw, {order,-13} {batches.Count,5:N0} batches, {parallelism,2} in parallel: {seconds,6:F2} s   {entityCount / seconds,8:N0} entities/s   {distinct / seconds,8:N0} articles/s   {cpu.Stop()}");
+        allocations?.Print($"raw, {order}");
         return seconds;
     }
 
@@ -302,11 +307,13 @@ internal static class IngestBenchmark
         Collect();
         var requests = new RequestCounter("ingest");
         using var writes = new WriteStats("ingest");
+        using var allocations = AllocationProfile.StartIfAsked();
         var cpu = CpuClock.Start(azurite.ProcessId);
         var watch = Stopwatch.StartNew();
         var invocations = await IngestAllAsync(services, [.. corpus.Dumps.Select(d => d.Name)]);
         watch.Stop();
         var ingestCpu = cpu.Stop();
+        allocations?.Print("ingestion");
         requests.Dispose();
         writes.Dispose();
         var seconds = watch.Elapsed.TotalSeconds;
