@@ -26,7 +26,7 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
     // Articles this process wrote, with their ETags (about 8 MB of text at most), so a repeat merges without a read.
     private readonly RecentArticles written = new(4_000_000);
 
-    private readonly Lazy<TableBatchWriter> writer = new(() => new TableBatchWriter(storage.Table(storage.Options.ArticlesTable)));
+    private readonly Lazy<TableBatchWriter> writer = new(() => new TableBatchWriter(storage.Table(storage.Options.ArticlesTable), wire: storage.Wire));
 
     public TableClient Table => storage.Table(storage.Options.ArticlesTable);
 

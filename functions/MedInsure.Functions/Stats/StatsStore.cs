@@ -13,7 +13,7 @@ namespace MedInsure.Functions.Stats;
 /// </summary>
 public sealed class StatsStore(StorageProvisioner storage, Lazy<RegionGazetteer> gazetteer) : IAsyncDisposable
 {
-    private readonly Lazy<CounterWriter> counters = new(() => new CounterWriter(storage.Table(storage.Options.StatsTable), deleteWhenZero: true));
+    private readonly Lazy<CounterWriter> counters = new(() => new CounterWriter(storage.Table(storage.Options.StatsTable), deleteWhenZero: true, wire: storage.Wire));
 
     public async ValueTask DisposeAsync()
     {

@@ -26,6 +26,7 @@ public sealed class CounterWriter : IAsyncDisposable
     private readonly TableClient table;
     private readonly bool deleteWhenZero;
     private readonly TimeSpan linger;
+    private readonly TransactionWire? wire;
     private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task pump;
     private Dictionary<(string, string), Known> known = [];
@@ -33,9 +34,11 @@ public sealed class CounterWriter : IAsyncDisposable
     private readonly Lock gate = new();
 
     /// <param name="deleteWhenZero">Delete a row whose counters all reach zero (so group listings skip empty groups).</param>
-    public CounterWriter(TableClient table, bool deleteWhenZero, TimeSpan? linger = null)
+    /// <param name="wire">Sends transactions without the client library's request model (<see cref="StorageProvisioner.Wire"/>); absent: Azure.Data.Tables.</param>
+    public CounterWriter(TableClient table, bool deleteWhenZero, TimeSpan? linger = null, TransactionWire? wire = null)
     {
         this.table = table;
+        this.wire = wire;
         this.deleteWhenZero = deleteWhenZero;
         this.linger = linger ?? TimeSpan.FromMilliseconds(30);
         pump = Task.Run(PumpAsync);
@@ -151,6 +154,13 @@ public sealed class CounterWriter : IAsyncDisposable
                 {
                     Remember(batch[0], actions[0], await ExecuteSingleAsync(actions[0]));
                 }
+                else if (wire is not null && await wire.TrySubmitAsync(table.Name, actions) is { } etags)
+                {
+                    for (var i = 0; i < batch.Length; i++)
+                    {
+                        RememberETag(batch[i], actions[i], etags[i]);
+                    }
+                }
                 else
                 {
                     var responses = await table.SubmitTransactionAsync(actions);
@@ -227,11 +237,13 @@ public sealed class CounterWriter : IAsyncDisposable
         _ => await table.UpdateEntityAsync(action.Entity, action.ETag, TableUpdateMode.Merge),
     };
 
-    private void Remember(Row row, TableTransactionAction action, Response response)
+    private void Remember(Row row, TableTransactionAction action, Response response) => RememberETag(row, action, response.Headers.ETag);
+
+    private void RememberETag(Row row, TableTransactionAction action, ETag? written)
     {
         lock (gate)
         {
-            if (action.ActionType != TableTransactionActionType.Delete && response.Headers.ETag is { } etag)
+            if (action.ActionType != TableTransactionActionType.Delete && written is { } etag)
             {
                 known[(row.PartitionKey, row.RowKey)] = Known.Of((TableEntity)action.Entity, etag);
             }

@@ -12,6 +12,12 @@ public sealed class StorageOptions
     /// </summary>
     public const int ArticleIndexShards = 32;
 
+    /// <summary>
+    /// Batch transactions are written by <see cref="TransactionWire"/> (a quarter of the client library's allocations
+    /// on a bulk upload); false sends them all through Azure.Data.Tables.
+    /// </summary>
+    public bool WriteTransactionsDirectly { get; set; } = true;
+
     /// <summary>Where content teams upload dumps; the blob trigger watches it.</summary>
     public string DumpsContainer { get; set; } = "dumps";
 

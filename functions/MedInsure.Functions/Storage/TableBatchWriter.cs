@@ -39,15 +39,18 @@ public sealed class TableBatchWriter : IAsyncDisposable
     private readonly TableClient table;
     private readonly string metricName;
     private readonly TimeSpan linger;
+    private readonly TransactionWire? wire;
     private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task pump;
     private readonly SemaphoreSlim inFlight = new(MaxInFlight, MaxInFlight);
 
     /// <param name="table">Where <see cref="SubmitAsync(TableTransactionAction, CancellationToken)"/> writes.</param>
     /// <param name="metricName">The <c>table</c> tag of this writer's metrics; the default table's name when absent.</param>
-    public TableBatchWriter(TableClient table, TimeSpan? linger = null, string? metricName = null)
+    /// <param name="wire">Sends transactions without the client library's request model (<see cref="StorageProvisioner.Wire"/>); absent: Azure.Data.Tables.</param>
+    public TableBatchWriter(TableClient table, TimeSpan? linger = null, string? metricName = null, TransactionWire? wire = null)
     {
         this.table = table;
+        this.wire = wire;
         this.metricName = metricName ?? table.Name;
         this.linger = linger ?? TimeSpan.FromMilliseconds(20);
         pump = Task.Run(PumpAsync);
@@ -146,6 +149,13 @@ public sealed class TableBatchWriter : IAsyncDisposable
                 if (remaining.Count == 1)
                 {
                     await ExecuteSingleAsync(remaining[0]);
+                }
+                else if (wire is not null && await wire.TrySubmitAsync(target.Name, [.. remaining.Select(p => p.Action)]) is { } etags)
+                {
+                    for (var i = 0; i < remaining.Count; i++)
+                    {
+                        remaining[i].Completion.TrySetResult(new(TableWriteStatus.Succeeded, etags[i]));
+                    }
                 }
                 else
                 {

@@ -21,11 +21,13 @@ public sealed class CounterWriterTests(AzuriteFixture azurite)
         return counts;
     }
 
-    [Fact]
-    public async Task ConcurrentIncrementsOverManyRowsAndPartitionsSumExactly()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ConcurrentIncrementsOverManyRowsAndPartitionsSumExactly(bool direct)
     {
         var table = await NewTableAsync();
-        await using var writer = new CounterWriter(table, deleteWhenZero: false);
+        await using var writer = new CounterWriter(table, deleteWhenZero: false, wire: WireIf(direct));
 
         // 3 partitions x 150 rows: more than one 100-row transaction per partition, over several flushes.
         var adds = new List<Task>();
@@ -42,13 +44,15 @@ public sealed class CounterWriterTests(AzuriteFixture azurite)
         Assert.All(Enumerable.Range(0, 450), i => Assert.Equal(5 * (i % 7 + 1), counts[$"p{i % 3}/r{i:D3}"]));
     }
 
-    [Fact]
-    public async Task TwoWritersOnTheSameRowsLoseNoIncrement()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TwoWritersOnTheSameRowsLoseNoIncrement(bool direct)
     {
         var table = await NewTableAsync();
         // Two app instances: each remembers ETags the other keeps invalidating.
-        await using var first = new CounterWriter(table, deleteWhenZero: false, TimeSpan.FromMilliseconds(2));
-        await using var second = new CounterWriter(table, deleteWhenZero: false, TimeSpan.FromMilliseconds(3));
+        await using var first = new CounterWriter(table, deleteWhenZero: false, TimeSpan.FromMilliseconds(2), WireIf(direct));
+        await using var second = new CounterWriter(table, deleteWhenZero: false, TimeSpan.FromMilliseconds(3), WireIf(direct));
 
         var adds = new List<Task>();
         for (var round = 0; round < 20; round++)
@@ -68,11 +72,13 @@ public sealed class CounterWriterTests(AzuriteFixture azurite)
         Assert.All(counts.Values, c => Assert.Equal(20 * 3, c));
     }
 
-    [Fact]
-    public async Task ARowChangedBehindTheWritersBackIsReadAgainBeforeTheNextWrite()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ARowChangedBehindTheWritersBackIsReadAgainBeforeTheNextWrite(bool direct)
     {
         var table = await NewTableAsync();
-        await using var writer = new CounterWriter(table, deleteWhenZero: false);
+        await using var writer = new CounterWriter(table, deleteWhenZero: false, wire: WireIf(direct));
         await writer.AddAsync("p", "row", Delta(1), CancellationToken.None);
         await writer.AddAsync("p", "other", Delta(1), CancellationToken.None);
 
@@ -91,11 +97,13 @@ public sealed class CounterWriterTests(AzuriteFixture azurite)
         Assert.Equal(6, counts["p/other"]);
     }
 
-    [Fact]
-    public async Task ARowThatReachesZeroIsDeletedAndComesBackOnTheNextIncrement()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ARowThatReachesZeroIsDeletedAndComesBackOnTheNextIncrement(bool direct)
     {
         var table = await NewTableAsync();
-        await using var writer = new CounterWriter(table, deleteWhenZero: true);
+        await using var writer = new CounterWriter(table, deleteWhenZero: true, wire: WireIf(direct));
         await writer.AddAsync("p", "cell", Delta(3), CancellationToken.None);
         await writer.AddAsync("p", "cell", Delta(-3), CancellationToken.None);
         Assert.Empty(await CountsAsync(table));
@@ -109,11 +117,13 @@ public sealed class CounterWriterTests(AzuriteFixture azurite)
         Assert.Equal(4, (await CountsAsync(table))["p/cell"]);
     }
 
-    [Fact]
-    public async Task IncrementsThatCancelOutInOneFlushWriteNothing()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task IncrementsThatCancelOutInOneFlushWriteNothing(bool direct)
     {
         var table = await NewTableAsync();
-        await using var writer = new CounterWriter(table, deleteWhenZero: false, TimeSpan.FromMilliseconds(50));
+        await using var writer = new CounterWriter(table, deleteWhenZero: false, TimeSpan.FromMilliseconds(50), WireIf(direct));
 
         await Task.WhenAll(
             writer.AddAsync("p", "row", Delta(1), CancellationToken.None),
@@ -121,4 +131,8 @@ public sealed class CounterWriterTests(AzuriteFixture azurite)
 
         Assert.Empty(await CountsAsync(table));
     }
+
+    // Both transaction paths: Azure.Data.Tables alone, and TransactionWire with the library as its fallback.
+    private TransactionWire? WireIf(bool direct) =>
+        direct ? TransactionWire.For(new StorageConnection(azurite.Azurite.ConnectionString, null, null, null), new Azure.Data.Tables.TableClientOptions()) : null;
 }

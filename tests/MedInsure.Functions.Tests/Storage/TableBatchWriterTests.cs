@@ -8,12 +8,14 @@ public sealed class TableBatchWriterTests(AzuriteFixture azurite)
 {
     private Task<TableClient> NewTableAsync() => azurite.NewTableAsync("w");
 
-    [Fact]
-    public async Task ConcurrentAddsToOnePartitionAllLandAndADuplicateFailsAlone()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ConcurrentAddsToOnePartitionAllLandAndADuplicateFailsAlone(bool direct)
     {
         var table = await NewTableAsync();
         await table.AddEntityAsync(new TableEntity("p", "taken"));
-        await using var writer = new TableBatchWriter(table, TimeSpan.FromMilliseconds(20));
+        await using var writer = new TableBatchWriter(table, TimeSpan.FromMilliseconds(20), wire: WireIf(direct));
 
         var adds = Enumerable.Range(0, 150).Select(i => writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("p", $"r{i:D3}")), CancellationToken.None)).ToList();
         var duplicate = writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("p", "taken")), CancellationToken.None);
@@ -23,11 +25,13 @@ public sealed class TableBatchWriterTests(AzuriteFixture azurite)
         Assert.Equal(151, await table.QueryAsync<TableEntity>().CountAsync());
     }
 
-    [Fact]
-    public async Task WriteThatLandsReportsTheStoredRowsNewETagWhetherBatchedOrAlone()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task WriteThatLandsReportsTheStoredRowsNewETagWhetherBatchedOrAlone(bool direct)
     {
         var table = await NewTableAsync();
-        await using var writer = new TableBatchWriter(table, TimeSpan.FromMilliseconds(20));
+        await using var writer = new TableBatchWriter(table, TimeSpan.FromMilliseconds(20), wire: WireIf(direct));
 
         var batched = await Task.WhenAll(Enumerable.Range(0, 3).Select(i =>
             writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity("p", $"r{i}") { ["Value"] = i }), CancellationToken.None)));
@@ -41,12 +45,14 @@ public sealed class TableBatchWriterTests(AzuriteFixture azurite)
         Assert.Equal((await table.GetEntityAsync<TableEntity>("q", "only")).Value.ETag, alone.ETag);
     }
 
-    [Fact]
-    public async Task TwoUpdatesWithTheSameETagCannotBothWinEvenAmongBatchedAdds()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TwoUpdatesWithTheSameETagCannotBothWinEvenAmongBatchedAdds(bool direct)
     {
         var table = await NewTableAsync();
         var etag = (await table.AddEntityAsync(new TableEntity("p", "row") { ["Value"] = 0 })).Headers.ETag!.Value;
-        await using var writer = new TableBatchWriter(table, TimeSpan.FromMilliseconds(20));
+        await using var writer = new TableBatchWriter(table, TimeSpan.FromMilliseconds(20), wire: WireIf(direct));
 
         // Other dumps' new articles in the same partition and round: the updates would ride in multi-action batches.
         var adds = Enumerable.Range(0, 4).Select(i => writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("p", $"new{i}")), CancellationToken.None)).ToList();
@@ -62,13 +68,15 @@ public sealed class TableBatchWriterTests(AzuriteFixture azurite)
         Assert.Equal(results[0].Succeeded ? 1 : 2, stored);
     }
 
-    [Fact]
-    public async Task StaleUpdateBatchedWithAnAddIsRefusedAndTheAddStillLands()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task StaleUpdateBatchedWithAnAddIsRefusedAndTheAddStillLands(bool direct)
     {
         var table = await NewTableAsync();
         var stale = (await table.AddEntityAsync(new TableEntity("p", "row") { ["Value"] = 0 })).Headers.ETag!.Value;
         await table.UpdateEntityAsync(new TableEntity("p", "row") { ["Value"] = 1 }, stale, TableUpdateMode.Replace);
-        await using var writer = new TableBatchWriter(table, TimeSpan.FromMilliseconds(50));
+        await using var writer = new TableBatchWriter(table, TimeSpan.FromMilliseconds(50), wire: WireIf(direct));
 
         var add = writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("p", "new")), CancellationToken.None);
         var update = writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.UpdateReplace, new TableEntity("p", "row") { ["Value"] = 2 }, stale), CancellationToken.None);
@@ -78,11 +86,13 @@ public sealed class TableBatchWriterTests(AzuriteFixture azurite)
         Assert.Equal(1, (await table.GetEntityAsync<TableEntity>("p", "row")).Value.GetInt32("Value"));
     }
 
-    [Fact]
-    public async Task EntityTheStoreRefusesFailsAloneAndTheRestOfItsBatchLands()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EntityTheStoreRefusesFailsAloneAndTheRestOfItsBatchLands(bool direct)
     {
         var table = await NewTableAsync();
-        await using var writer = new TableBatchWriter(table, TimeSpan.FromMilliseconds(50));
+        await using var writer = new TableBatchWriter(table, TimeSpan.FromMilliseconds(50), wire: WireIf(direct));
 
         // A string property holds at most 32K UTF-16 characters: the store refuses this one with a 400.
         var tooLarge = writer.SubmitAsync(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity("p", "big") { ["Text"] = new string('x', 40_000) }), CancellationToken.None);
@@ -93,4 +103,8 @@ public sealed class TableBatchWriterTests(AzuriteFixture azurite)
         Assert.All(await Task.WhenAll(others), r => Assert.Equal(TableWriteStatus.Succeeded, r.Status));
         Assert.Equal(["ok0", "ok1", "ok2", "ok3", "ok4"], await table.QueryAsync<TableEntity>().Select(e => e.RowKey).OrderBy(k => k, StringComparer.Ordinal).ToListAsync());
     }
+
+    // Both transaction paths: Azure.Data.Tables alone, and TransactionWire with the library as its fallback.
+    private TransactionWire? WireIf(bool direct) =>
+        direct ? TransactionWire.For(new StorageConnection(azurite.Azurite.ConnectionString, null, null, null), new Azure.Data.Tables.TableClientOptions()) : null;
 }
