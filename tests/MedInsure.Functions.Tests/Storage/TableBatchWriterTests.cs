@@ -105,6 +105,5 @@ public sealed class TableBatchWriterTests(AzuriteFixture azurite)
     }
 
     // Both transaction paths: Azure.Data.Tables alone, and TransactionWire with the library as its fallback.
-    private TransactionWire? WireIf(bool direct) =>
-        direct ? TransactionWire.For(new StorageConnection(azurite.Azurite.ConnectionString, null, null, null), new Azure.Data.Tables.TableClientOptions()) : null;
+    private TransactionWire? WireIf(bool direct) => direct ? azurite.NewTransactionWire() : null;
 }

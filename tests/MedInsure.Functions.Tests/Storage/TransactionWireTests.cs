@@ -6,8 +6,7 @@ namespace MedInsure.Functions.Tests.Storage;
 
 public sealed class TransactionWireTests(AzuriteFixture azurite)
 {
-    private TransactionWire Wire() =>
-        TransactionWire.For(new StorageConnection(azurite.Azurite.ConnectionString, null, null, null), new TableClientOptions())!;
+    private TransactionWire Wire() => azurite.NewTransactionWire();
 
     [Fact]
     public async Task EveryActionTypeLeavesTheRowsTheClientLibraryWouldAndReportsTheirNewETags()
