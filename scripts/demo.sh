@@ -60,6 +60,10 @@ dotnet publish functions/MedInsure.Functions -c Release -o "$RUN/app" --nologo -
 KEY=$(cat "$RUN/function-key")
 ADMIN_KEY=$(cat "$RUN/admin-key")
 
+# Data kept from an earlier run may predate the current article layout; a no-op otherwise.
+step "Checking the stored articles' layout"
+(cd "$RUN/app" && dotnet MedInsure.Functions.dll migrate)
+
 step "Starting the app on $APP_URL (log: $RUN/app.log)"
 (
   cd "$RUN/app"

@@ -18,6 +18,7 @@ internal static class CommandLine
         ["stats"] = a => StatsCommand.RunAsync(a, Console.Out, Console.Error),
         ["classify"] = a => ClassifyCommand.RunAsync(a, Console.In, Console.Out, Console.Error),
         ["retag"] = a => RetagCommand.RunAsync(a, Console.Out, Console.Error),
+        ["migrate"] = a => MigrateCommand.RunAsync(a, Console.Out, Console.Error),
     };
 
     public static bool TryGetCommand(string[] args, out Func<string[], Task<int>> command)

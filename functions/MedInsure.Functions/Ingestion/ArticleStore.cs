@@ -26,12 +26,16 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
     // Articles this process wrote, with their ETags (about 8 MB of text at most), so a repeat merges without a read.
     private readonly RecentArticles written = new(4_000_000);
 
+    // The layout check runs until it first passes, then never again in this process: a store is migrated once.
+    private volatile bool layoutChecked;
+
     private readonly Lazy<TableBatchWriter> writer = new(() => new TableBatchWriter(storage.Table(storage.Options.ArticlesTable), wire: storage.Wire));
 
     public TableClient Table => storage.Table(storage.Options.ArticlesTable);
 
     public async Task<ArticleChange> SaveAsync(StoredArticle incoming, CancellationToken cancellationToken)
     {
+        await EnsureLayoutAsync(cancellationToken);
         var bodyBlob = await StoreLongBodyAsync(incoming, cancellationToken);
         // An article this process stored already goes straight to the merge: its Add could only fail (409), and a
         // refused Add costs its whole transaction a resubmission.
@@ -132,6 +136,7 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
     /// <summary>Replaces an article's tags and flags (re-tagging), under its ETag; observers see the change.</summary>
     public async Task<bool> RetagAsync(string id, Func<StoredArticle, StoredArticle?> retag, CancellationToken cancellationToken)
     {
+        await EnsureLayoutAsync(cancellationToken);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var found = await Table.GetEntityIfExistsAsync<TableEntity>(ArticleIdentity.PartitionFor(id), id, cancellationToken: cancellationToken);
@@ -178,8 +183,63 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
 
     public async Task<StoredArticle?> FindAsync(string id, CancellationToken cancellationToken)
     {
+        await EnsureLayoutAsync(cancellationToken);
         var found = await Table.GetEntityIfExistsAsync<TableEntity>(ArticleIdentity.PartitionFor(id), id, cancellationToken: cancellationToken);
         return found.HasValue && found.Value is not null ? await ReadAsync(found.Value, cancellationToken) : null;
+    }
+
+    /// <summary>
+    /// Moves every article stored under an older partition layout to <see cref="ArticleIdentity.PartitionFor"/>'s
+    /// partition: the row is written there, then deleted under its ETag from where it was. Safe to run again after an
+    /// interruption (a row found in both places is written again and its old copy deleted). Index rows, statistics and
+    /// body blobs name articles by id only, so nothing else moves. Run it with ingestion stopped.
+    /// </summary>
+    public async Task<LayoutMigration> MigrateLayoutAsync(IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        int scanned = 0, moved = 0;
+        // A row only ever moves to a lower partition ("5" → "1"), which this ascending scan has passed: none is seen twice.
+        await foreach (var row in Table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        {
+            scanned++;
+            var partition = ArticleIdentity.PartitionFor(row.RowKey);
+            if (row.PartitionKey != partition)
+            {
+                var copy = new TableEntity(row) { PartitionKey = partition };
+                copy.Remove("odata.etag");
+                copy.Remove("Timestamp");
+                await Table.UpsertEntityAsync(copy, TableUpdateMode.Replace, cancellationToken);
+                await Table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken);
+                moved++;
+            }
+
+            progress?.Report(scanned);
+        }
+
+        layoutChecked = false;
+        return new LayoutMigration(scanned, moved);
+    }
+
+    /// <summary>
+    /// Refuses to read or write articles while the table still holds rows of the 16-partition layout (before 2026-12-02):
+    /// an Add in the new partition would store a second copy of an article kept in its old one.
+    /// </summary>
+    private async ValueTask EnsureLayoutAsync(CancellationToken cancellationToken)
+    {
+        if (layoutChecked)
+        {
+            return;
+        }
+
+        // Old rows of ids starting 4–f sit in partitions "4"–"f", which the current layout never uses: an empty range read.
+        var last = ArticleIdentity.PartitionFor("f");
+        await foreach (var _ in Table.QueryAsync<TableEntity>($"PartitionKey gt '{last}'", maxPerPage: 1, select: ["PartitionKey"], cancellationToken))
+        {
+            throw new InvalidOperationException(
+                $"Table '{Table.Name}' holds articles in the 16-partition layout of builds before 2026-12-02; " +
+                "run `MedInsure.Functions migrate` once against this storage account, then retry.");
+        }
+
+        layoutChecked = true;
     }
 
     public async ValueTask DisposeAsync()
@@ -218,3 +278,6 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
         return name;
     }
 }
+
+/// <summary>What <see cref="ArticleStore.MigrateLayoutAsync"/> did: rows read, rows moved to their current partition.</summary>
+public sealed record LayoutMigration(int Scanned, int Moved);

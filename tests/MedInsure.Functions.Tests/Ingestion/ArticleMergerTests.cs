@@ -89,4 +89,16 @@ public sealed class ArticleMergerTests
     {
         Assert.NotEqual(ArticleIdentity.IdFor("社保基数8400个人扣多少"), ArticleIdentity.IdFor("社保基数8500个人扣多少"));
     }
+
+    [Theory]
+    [InlineData("0123456789abcdef", "0")]
+    [InlineData("3fffffffffffffff", "0")]
+    [InlineData("4000000000000000", "1")]
+    [InlineData("9e01d2c3b4a59687", "2")]
+    [InlineData("c000000000000000", "3")]
+    [InlineData("ffffffffffffffff", "3")]
+    public void ArticlesAreSpreadOverFourPartitionsByTheFirstHexDigitOfTheirId(string id, string partition)
+    {
+        Assert.Equal(partition, ArticleIdentity.PartitionFor(id));
+    }
 }
