@@ -26,8 +26,10 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
     // Articles this process wrote, with their ETags (about 8 MB of text at most), so a repeat merges without a read.
     private readonly RecentArticles written = new(4_000_000);
 
-    // The layout check runs until it first passes, then never again in this process: a store is migrated once.
-    private volatile bool layoutChecked;
+    // The layout check, shared by concurrent callers; once it has passed it is never run again in this process (a
+    // store is migrated once), and a failed one is run again by the next caller.
+    private readonly Lock layoutGate = new();
+    private Task? layoutCheck;
 
     private readonly Lazy<TableBatchWriter> writer = new(() => new TableBatchWriter(storage.Table(storage.Options.ArticlesTable), wire: storage.Wire));
 
@@ -215,7 +217,11 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
             progress?.Report(scanned);
         }
 
-        layoutChecked = false;
+        lock (layoutGate)
+        {
+            layoutCheck = null;
+        }
+
         return new LayoutMigration(scanned, moved);
     }
 
@@ -223,23 +229,34 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
     /// Refuses to read or write articles while the table still holds rows of the 16-partition layout (before 2026-12-02):
     /// an Add in the new partition would store a second copy of an article kept in its old one.
     /// </summary>
-    private async ValueTask EnsureLayoutAsync(CancellationToken cancellationToken)
+    private Task EnsureLayoutAsync(CancellationToken cancellationToken)
     {
-        if (layoutChecked)
+        if (Volatile.Read(ref layoutCheck) is { IsCompletedSuccessfully: true })
         {
-            return;
+            return Task.CompletedTask;
         }
 
+        lock (layoutGate)
+        {
+            if (layoutCheck is null || layoutCheck.IsFaulted || layoutCheck.IsCanceled)
+            {
+                layoutCheck = CheckLayoutAsync();
+            }
+
+            return layoutCheck.WaitAsync(cancellationToken);
+        }
+    }
+
+    private async Task CheckLayoutAsync()
+    {
         // Old rows of ids starting 4–f sit in partitions "4"–"f", which the current layout never uses: an empty range read.
         var last = ArticleIdentity.PartitionFor("f");
-        await foreach (var _ in Table.QueryAsync<TableEntity>($"PartitionKey gt '{last}'", maxPerPage: 1, select: ["PartitionKey"], cancellationToken))
+        await foreach (var _ in Table.QueryAsync<TableEntity>($"PartitionKey gt '{last}'", maxPerPage: 1, select: ["PartitionKey"]))
         {
             throw new InvalidOperationException(
                 $"Table '{Table.Name}' holds articles in the 16-partition layout of builds before 2026-12-02; " +
                 "run `MedInsure.Functions migrate` once against this storage account, then retry.");
         }
-
-        layoutChecked = true;
     }
 
     public async ValueTask DisposeAsync()
