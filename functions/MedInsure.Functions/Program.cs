@@ -1,13 +1,16 @@
+using MedInsure.Articles.Calculations;
 using MedInsure.Functions.Calculations;
 using MedInsure.Functions.Cli;
 using MedInsure.Functions.HostProtocol;
 using MedInsure.Functions.Http;
-using MedInsure.Functions.Ingestion;
+using MedInsure.Articles.Ingestion;
 using MedInsure.Functions.Ingestions;
 using MedInsure.Functions.Manage;
-using MedInsure.Functions.Storage;
+using MedInsure.Articles.Storage;
+using MedInsure.Articles.Stats;
 using MedInsure.Functions.Stats;
 using MedInsure.Functions.Dashboard;
+using MedInsure.Articles.Queries;
 using MedInsure.Functions.Articles;
 using MedInsure.Functions.Catalog;
 using MedInsure.Functions.OpenApi;
@@ -31,16 +34,11 @@ else if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls("http://127.0.0.1:7071");
 }
 
-// Storage, ingestion and HTTP conventions
-builder.AddStorage();
-builder.AddIngestion(standalone);
+// The article domain (storage, ingestion, index, statistics, calculations), the host protocol and HTTP conventions
+builder.AddArticleServices();
+builder.AddHostProtocol(standalone);
 builder.AddHttpConventions();
-
-// Feature services (one AddX per feature)
-builder.AddCalculations();
-builder.AddArticles();
 builder.AddApiDocs();
-builder.AddStats();
 
 var app = builder.Build();
 

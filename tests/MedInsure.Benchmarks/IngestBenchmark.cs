@@ -1,3 +1,4 @@
+using MedInsure.Functions.HostProtocol;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -7,10 +8,11 @@ using System.Text;
 using Azure.Data.Tables;
 using MedInsure.Benchmarks.Support;
 using MedInsure.Functions.Cli;
+using MedInsure.Articles.Queries;
 using MedInsure.Functions.Articles;
-using MedInsure.Functions.Ingestion;
-using MedInsure.Functions.Storage;
-using MedInsure.Functions.Tagging;
+using MedInsure.Articles.Ingestion;
+using MedInsure.Articles.Storage;
+using MedInsure.Articles.Tagging;
 using MedInsure.Parsing;
 using Microsoft.Extensions.DependencyInjection;
 

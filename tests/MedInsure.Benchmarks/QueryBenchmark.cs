@@ -5,9 +5,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Azure.Data.Tables;
+using MedInsure.Articles.Queries;
 using MedInsure.Functions.Articles;
-using MedInsure.Functions.Ingestion;
-using MedInsure.Functions.Storage;
+using MedInsure.Articles.Ingestion;
+using MedInsure.Articles.Storage;
 using MedInsure.Tagging;
 using MedInsure.Tagging.Regions;
 

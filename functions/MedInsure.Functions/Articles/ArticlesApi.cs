@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using System.Globalization;
 using MedInsure.Functions.Http;
-using MedInsure.Functions.Ingestion;
-using MedInsure.Functions.Storage;
+using MedInsure.Articles.Ingestion;
+using MedInsure.Articles.Storage;
 using MedInsure.Tagging;
 using MedInsure.Tagging.Regions;
 
@@ -15,13 +15,6 @@ internal static class ArticlesApi
     private const int DefaultLimit = 20;
     private const int MaxLimit = 100;
     private const int MaxKeywordChars = 50;
-
-    public static IHostApplicationBuilder AddArticles(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddSingleton<IArticleChangeObserver, ArticleIndexObserver>();
-        builder.Services.AddSingleton<ArticleQueryService>();
-        return builder;
-    }
 
     public static RouteGroupBuilder MapArticles(this IEndpointRouteBuilder routes)
     {

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
-using MedInsure.Calculations;
+using CalculationValidationException = MedInsure.Calculations.CalculationValidationException;
 using MedInsure.Functions.Http;
 
 namespace MedInsure.Functions.Calculations;

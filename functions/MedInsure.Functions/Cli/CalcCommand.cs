@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MedInsure.Calculations;
+using MedInsure.Articles.Calculations;
 using MedInsure.Functions.Calculations;
 using MedInsure.Tagging.Regions;
 
@@ -36,10 +37,10 @@ internal static class CalcCommand
     private static readonly Dictionary<string, Kind> Kinds = new(StringComparer.Ordinal)
     {
         ["contributions"] = Make<ContributionsRequest, ContributionsResponse>((s, r) => s.Contributions(r), Summaries.Contributions),
-        ["housing-fund"] = Make<Calculations.HousingFundRequest, HousingFundResponse>((s, r) => s.HousingFund(r), Summaries.HousingFund),
-        ["pension"] = Make<Calculations.PensionRequest, PensionResponse>((s, r) => s.Pension(r), Summaries.Pension),
-        ["medical-account"] = Make<Calculations.MedicalAccountRequest, MedicalAccountResponse>((s, r) => s.MedicalAccount(r), Summaries.MedicalAccount),
-        ["outpatient"] = Make<Calculations.OutpatientRequest, OutpatientResponse>((s, r) => s.Outpatient(r), Summaries.Outpatient),
+        ["housing-fund"] = Make<MedInsure.Articles.Calculations.HousingFundRequest, HousingFundResponse>((s, r) => s.HousingFund(r), Summaries.HousingFund),
+        ["pension"] = Make<MedInsure.Articles.Calculations.PensionRequest, PensionResponse>((s, r) => s.Pension(r), Summaries.Pension),
+        ["medical-account"] = Make<MedInsure.Articles.Calculations.MedicalAccountRequest, MedicalAccountResponse>((s, r) => s.MedicalAccount(r), Summaries.MedicalAccount),
+        ["outpatient"] = Make<MedInsure.Articles.Calculations.OutpatientRequest, OutpatientResponse>((s, r) => s.Outpatient(r), Summaries.Outpatient),
     };
 
     private static readonly Lazy<RegionGazetteer> Gazetteer = new(RegionGazetteer.LoadDefault, LazyThreadSafetyMode.ExecutionAndPublication);

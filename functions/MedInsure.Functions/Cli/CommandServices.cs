@@ -1,7 +1,10 @@
+using MedInsure.Functions.HostProtocol;
+using MedInsure.Articles.Queries;
 using MedInsure.Functions.Articles;
-using MedInsure.Functions.Ingestion;
+using MedInsure.Articles.Ingestion;
+using MedInsure.Articles.Stats;
 using MedInsure.Functions.Stats;
-using MedInsure.Functions.Storage;
+using MedInsure.Articles.Storage;
 
 namespace MedInsure.Functions.Cli;
 
@@ -22,12 +25,9 @@ internal static class CommandServices
             builder.Configuration.AddInMemoryCollection(settings);
         }
 
-        builder.AddStorage();
-        builder.AddIngestion(standalone: emulateTrigger);
-
-        // The same article observers as the app, so what a command writes keeps the indexes and statistics in step.
-        builder.AddArticles();
-        builder.AddStats();
+        // The same services and article observers as the app, so what a command writes keeps the indexes and statistics in step.
+        builder.AddArticleServices();
+        builder.AddHostProtocol(standalone: emulateTrigger);
         return builder.Services.BuildServiceProvider();
     }
 }

@@ -1,7 +1,8 @@
+using MedInsure.Functions.HostProtocol;
 using System.Globalization;
 using System.Security.Cryptography;
-using MedInsure.Functions.Ingestion;
-using MedInsure.Functions.Storage;
+using MedInsure.Articles.Ingestion;
+using MedInsure.Articles.Storage;
 
 namespace MedInsure.Functions.Cli;
 

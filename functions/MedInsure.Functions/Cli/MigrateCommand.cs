@@ -1,5 +1,5 @@
-using MedInsure.Functions.Ingestion;
-using MedInsure.Functions.Storage;
+using MedInsure.Articles.Ingestion;
+using MedInsure.Articles.Storage;
 
 namespace MedInsure.Functions.Cli;
 

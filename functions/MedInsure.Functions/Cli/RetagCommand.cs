@@ -1,4 +1,4 @@
-using MedInsure.Functions.Tagging;
+using MedInsure.Articles.Tagging;
 
 namespace MedInsure.Functions.Cli;
 

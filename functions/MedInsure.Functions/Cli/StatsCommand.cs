@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
-using MedInsure.Functions.Ingestion;
+using MedInsure.Articles.Ingestion;
+using MedInsure.Articles.Stats;
 using MedInsure.Functions.Stats;
-using MedInsure.Functions.Storage;
+using MedInsure.Articles.Storage;
 using MedInsure.Tagging.Regions;
 
 namespace MedInsure.Functions.Cli;

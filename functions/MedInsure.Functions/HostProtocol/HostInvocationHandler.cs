@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MedInsure.Functions.Ingestion;
+using MedInsure.Articles.Ingestion;
 
 namespace MedInsure.Functions.HostProtocol;
 
@@ -75,6 +75,21 @@ public sealed class HostInvocationHandler(IngestionService ingestion)
 
 internal static class HostProtocolEndpoints
 {
+    public static IHostApplicationBuilder AddHostProtocol(this IHostApplicationBuilder builder, bool standalone)
+    {
+        builder.Services.AddOptions<BlobTriggerOptions>().BindConfiguration(BlobTriggerOptions.SectionName);
+        builder.Services.AddSingleton<HostInvocationHandler>();
+
+        // In Azure the host owns the trigger; standalone, a stand-in watches the dumps container.
+        builder.Services.AddSingleton<BlobTriggerEmulator>();
+        if (standalone)
+        {
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<BlobTriggerEmulator>());
+        }
+
+        return builder;
+    }
+
     /// <summary>The host POSTs non-HTTP triggers to /{functionName}, outside the /api prefix.</summary>
     public static IEndpointRouteBuilder MapHostProtocol(this IEndpointRouteBuilder app)
     {

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using MedInsure.Functions.Http;
-using MedInsure.Functions.Ingestion;
-using MedInsure.Functions.Storage;
+using MedInsure.Articles.Ingestion;
+using MedInsure.Articles.Storage;
 
 namespace MedInsure.Functions.Ingestions;
 

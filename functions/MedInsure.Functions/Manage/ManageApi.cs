@@ -1,5 +1,5 @@
 using MedInsure.Functions.Http;
-using MedInsure.Functions.Tagging;
+using MedInsure.Articles.Tagging;
 
 namespace MedInsure.Functions.Manage;
 

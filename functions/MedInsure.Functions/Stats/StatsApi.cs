@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using MedInsure.Functions.Http;
-using MedInsure.Functions.Ingestion;
+using MedInsure.Articles.Ingestion;
 using MedInsure.Tagging.Regions;
 
 namespace MedInsure.Functions.Stats;
@@ -8,14 +8,6 @@ namespace MedInsure.Functions.Stats;
 /// <summary>Analysts' statistics: counts by topic, region and period from the aggregates in the stats table.</summary>
 internal static class StatsApi
 {
-    public static IHostApplicationBuilder AddStats(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddSingleton<StatsStore>();
-        builder.Services.AddSingleton<StatsService>();
-        builder.Services.AddSingleton<IArticleChangeObserver, StatsObserver>();
-        return builder;
-    }
-
     public static IEndpointRouteBuilder MapStats(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/api/stats", Get).WithTags("Stats").RequireFunctionKey()

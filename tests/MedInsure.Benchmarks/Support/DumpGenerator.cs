@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using MedInsure.Functions.Ingestion;
+using MedInsure.Articles.Ingestion;
 
 namespace MedInsure.Benchmarks.Support;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using MedInsure.Functions.Storage;
+using MedInsure.Articles.Storage;
 
 namespace MedInsure.Benchmarks.Support;
 

@@ -1,5 +1,6 @@
+using MedInsure.Articles.Queries;
 using MedInsure.Functions.Articles;
-using MedInsure.Functions.Ingestion;
+using MedInsure.Articles.Ingestion;
 
 namespace MedInsure.Functions.Tests.Articles;
 

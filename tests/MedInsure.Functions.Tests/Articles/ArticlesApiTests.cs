@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
+using MedInsure.Articles.Queries;
 using MedInsure.Functions.Articles;
-using MedInsure.Functions.Ingestion;
+using MedInsure.Articles.Ingestion;
 using Microsoft.Extensions.DependencyInjection;
 using static MedInsure.Functions.Tests.Articles.ArticleCorpus;
 

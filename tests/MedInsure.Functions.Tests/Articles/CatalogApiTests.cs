@@ -1,3 +1,4 @@
+using MedInsure.Articles.Queries;
 using MedInsure.Functions.Articles;
 using static MedInsure.Functions.Tests.Articles.ArticleCorpus;
 
@@ -68,7 +69,7 @@ public sealed class CatalogApiTests(AzuriteFixture azurite)
         var stored = await SeedAsync(app);
         var article = stored.ByTitle("萍乡社保卡怎么激活");
         var target = MedInsure.Tagging.Topics.All.Select(t => t.Code).First(c => c != article.Tags.Topic);
-        var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<MedInsure.Functions.Ingestion.ArticleStore>(app.Services);
+        var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<MedInsure.Articles.Ingestion.ArticleStore>(app.Services);
         var client = app.CreateKeyedClient();
         var beforeTopics = await client.GetFromJsonAsync<JsonElement>("/api/topics", Cancel);
 

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using MedInsure.Functions.Ingestion;
+using MedInsure.Articles.Ingestion;
 using MedInsure.Functions.Tests.Stats;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

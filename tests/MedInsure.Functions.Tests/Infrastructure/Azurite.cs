@@ -161,9 +161,9 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public async ValueTask DisposeAsync() => await Azurite.DisposeAsync();
 
     /// <summary>A transaction writer for this Azurite, signing with its account key as the app does.</summary>
-    public MedInsure.Functions.Storage.TransactionWire NewTransactionWire() =>
-        MedInsure.Functions.Storage.TransactionWire.For(
-            new MedInsure.Functions.Storage.StorageConnection(Azurite.ConnectionString, null, null, null), new Azure.Data.Tables.TableClientOptions())!;
+    public MedInsure.Articles.Storage.TransactionWire NewTransactionWire() =>
+        MedInsure.Articles.Storage.TransactionWire.For(
+            new MedInsure.Articles.Storage.StorageConnection(Azurite.ConnectionString, null, null, null), new Azure.Data.Tables.TableClientOptions())!;
 
     /// <summary>A fresh, empty table of its own for a test of a storage component.</summary>
     public async Task<Azure.Data.Tables.TableClient> NewTableAsync(string prefix)

@@ -1,7 +1,8 @@
+using MedInsure.Functions.HostProtocol;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
-using MedInsure.Functions.Ingestion;
-using MedInsure.Functions.Storage;
+using MedInsure.Articles.Ingestion;
+using MedInsure.Articles.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;

@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
 using MedInsure.Functions.Cli;
-using MedInsure.Functions.Ingestion;
+using MedInsure.Articles.Ingestion;
 
 namespace MedInsure.Functions.Tests.Ingestion;
 

@@ -1,4 +1,4 @@
-using MedInsure.Functions.Ingestion;
+using MedInsure.Articles.Ingestion;
 
 namespace MedInsure.Functions.Tests.Ingestion;
 

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using Azure.Data.Tables;
-using MedInsure.Functions.Ingestion;
+using MedInsure.Articles.Ingestion;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MedInsure.Functions.Tests.Ingestion;

@@ -1,5 +1,5 @@
 using Azure;
-using MedInsure.Functions.Ingestion;
+using MedInsure.Articles.Ingestion;
 
 namespace MedInsure.Functions.Tests.Ingestion;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Azure.Data.Tables;
 using MedInsure.Functions.Cli;
-using MedInsure.Functions.Ingestion;
+using MedInsure.Articles.Ingestion;
 using Microsoft.Extensions.DependencyInjection;
 using static MedInsure.Functions.Tests.Stats.StatsTestData;
 

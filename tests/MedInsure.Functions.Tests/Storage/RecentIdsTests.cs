@@ -1,4 +1,4 @@
-using MedInsure.Functions.Storage;
+using MedInsure.Articles.Storage;
 
 namespace MedInsure.Functions.Tests.Storage;
 

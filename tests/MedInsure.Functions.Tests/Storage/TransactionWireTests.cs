@@ -1,6 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
-using MedInsure.Functions.Storage;
+using MedInsure.Articles.Storage;
 
 namespace MedInsure.Functions.Tests.Storage;
 

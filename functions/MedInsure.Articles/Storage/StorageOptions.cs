@@ -1,0 +1,59 @@
+namespace MedInsure.Articles.Storage;
+
+/// <summary>Names of the containers and tables the app uses (section "Storage").</summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+
+    /// <summary>
+    /// Index rows are spread over this many tables by a hash of their index key. In Azure that is no different from as
+    /// many partitions of one table; on Azurite, which scans a whole table for every query and keeps sorted arrays per
+    /// table, it keeps each query and write to a 32nd of the index.
+    /// </summary>
+    public const int ArticleIndexShards = 32;
+
+    /// <summary>
+    /// Batch transactions are written by <see cref="TransactionWire"/> (a quarter of the client library's allocations
+    /// on a bulk upload); false sends them all through Azure.Data.Tables.
+    /// </summary>
+    public bool WriteTransactionsDirectly { get; set; } = true;
+
+    /// <summary>Where content teams upload dumps; the blob trigger watches it.</summary>
+    public string DumpsContainer { get; set; } = "dumps";
+
+    /// <summary>Rejected dumps are copied here with the reason in blob metadata.</summary>
+    public string QuarantineContainer { get; set; } = "quarantine";
+
+    /// <summary>Article bodies too long for a table entity.</summary>
+    public string ArticleBodiesContainer { get; set; } = "article-bodies";
+
+    public string ArticlesTable { get; set; } = "articles";
+
+    public string IngestionsTable { get; set; } = "ingestions";
+
+    /// <summary>
+    /// Query indexes over the articles (see docs/storage.md): the name prefix of <see cref="ArticleIndexShards"/> tables,
+    /// <c>articleindex00</c> to <c>articleindex31</c>.
+    /// </summary>
+    public string ArticleIndexTable { get; set; } = "articleindex";
+
+    /// <summary>Article counts by topic and region (for /api/topics and /api/regions).</summary>
+    public string ArticleCountsTable { get; set; } = "articlecounts";
+
+    /// <summary>Statistics aggregates maintained at ingestion and re-tagging.</summary>
+    public string StatsTable { get; set; } = "stats";
+
+    /// <summary>Prefix for every table and container name: lets tests and tenants share one account.</summary>
+    public string NamePrefix { get; set; } = "";
+
+    public string Container(string name) => NamePrefix.Length == 0 ? name : $"{NamePrefix}-{name}";
+
+    /// <summary>Unprefixed names of every table the app uses.</summary>
+    public IEnumerable<string> AllTables() =>
+        new[] { ArticlesTable, IngestionsTable, ArticleCountsTable, StatsTable }.Concat(Enumerable.Range(0, ArticleIndexShards).Select(IndexShardTable));
+
+    /// <summary>Unprefixed name of one index shard table: "articleindex07".</summary>
+    public string IndexShardTable(int shard) => ArticleIndexTable + shard.ToString("D2", System.Globalization.CultureInfo.InvariantCulture);
+
+    public string Table(string name) => NamePrefix.Length == 0 ? name : NamePrefix.Replace("-", "", StringComparison.Ordinal) + name;
+}
