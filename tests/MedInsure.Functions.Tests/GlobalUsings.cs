@@ -9,5 +9,6 @@ global using MedInsure.Articles.Stats;
 global using MedInsure.Articles.Storage;
 global using MedInsure.Articles.Tagging;
 global using MedInsure.Functions.Tests.Infrastructure;
+global using MedInsure.Testing;
 
 [assembly: AssemblyFixture(typeof(AzuriteFixture))]

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace MedInsure.Functions.Tests.Infrastructure;
+namespace MedInsure.Testing;
 
 /// <summary>Builds dumps in the content teams' page format, so each test states exactly the articles it needs.</summary>
 public static class TestDumps

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace MedInsure.Functions.Tests.Infrastructure;
+namespace MedInsure.Testing;
 
 /// <summary>
 /// A real Azurite (the npm package pinned in the repo's package.json) on free loopback ports. In memory by default;
@@ -148,56 +148,5 @@ public sealed class Azurite : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-}
-
-/// <summary>One Azurite for the whole test assembly; every test isolates itself with its own table and container names.</summary>
-public sealed class AzuriteFixture : IAsyncLifetime
-{
-    public Azurite Azurite { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync() => Azurite = await Azurite.StartAsync();
-
-    public async ValueTask DisposeAsync() => await Azurite.DisposeAsync();
-
-    /// <summary>A transaction writer for this Azurite, signing with its account key as the app does.</summary>
-    public MedInsure.Articles.Storage.TransactionWire NewTransactionWire() =>
-        MedInsure.Articles.Storage.TransactionWire.For(
-            new MedInsure.Articles.Storage.StorageConnection(Azurite.ConnectionString, null, null, null), new Azure.Data.Tables.TableClientOptions())!;
-
-    /// <summary>A fresh, empty table of its own for a test of a storage component.</summary>
-    public async Task<Azure.Data.Tables.TableClient> NewTableAsync(string prefix)
-    {
-        var table = new Azure.Data.Tables.TableServiceClient(Azurite.ConnectionString).GetTableClient(prefix + Guid.NewGuid().ToString("N")[..12]);
-        await table.CreateAsync();
-        return table;
-    }
-}
-
-public static class RepoPaths
-{
-    public static string Root { get; } = FindRoot();
-
-    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
-
-    private static string FindRoot()
-    {
-        // Baked in at build time, so binaries built elsewhere (--artifacts-path) still find the repo's node_modules.
-        var baked = typeof(RepoPaths).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-            .Cast<System.Reflection.AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "RepoRoot")?.Value;
-        if (baked is not null && File.Exists(Path.Combine(baked, "MedInsure.Functions.sln")))
-        {
-            return Path.GetFullPath(baked);
-        }
-
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MedInsure.Functions.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("MedInsure.Functions.sln not found above the test binaries");
     }
 }
