@@ -1,4 +1,4 @@
-// MedInsure: Azure Functions custom handler (ASP.NET Core, self-contained linux-x64) on Flex Consumption.
+// MedInsure: Azure Functions app on the .NET isolated worker (dotnet-isolated 10.0) on Flex Consumption.
 // Deployed by `azd up` (azure.yaml at the repo root). Plain resources and local modules only: registry modules
 // (br/public:avm/...) would need network access at build time.
 targetScope = 'subscription'
@@ -9,7 +9,7 @@ targetScope = 'subscription'
 param environmentName string
 
 @minLength(1)
-@description('Region for all resources. Flex Consumption with runtime "custom" must be offered there: check with `az functionapp list-flexconsumption-locations` and `az functionapp list-flexconsumption-runtimes`.')
+@description('Region for all resources. It must offer Flex Consumption with runtime dotnet-isolated 10.0: check with `az functionapp list-flexconsumption-runtimes --location <region> --runtime dotnet-isolated`.')
 @metadata({
   azd: {
     type: 'location'
@@ -77,7 +77,7 @@ var packageContainer = !empty(deploymentContainerName)
 // App containers and tables: key = setting suffix the app reads, value = resource name.
 // To add a table, add one line here; storage creates it and the app gets Storage__<Key>Table.
 var appContainers = {
-  Dumps: 'dumps' // incoming Q&A dumps; BlobCreated here triggers IngestDump
+  Dumps: 'dumps' // incoming Q&A dumps; BlobCreated here triggers IngestDump, whose path fixes the name (no setting)
   Quarantine: 'quarantine' // dumps that failed to parse, kept for inspection
   ArticleBodies: 'article-bodies' // article bodies too large for a table property
 }
@@ -132,13 +132,10 @@ module monitoring 'app/monitoring.bicep' = {
   }
 }
 
-// Settings read by the handler besides AzureWebJobsStorage__* (which it shares with the host). Documented in README.md, "Deploy to Azure".
+// Storage names the app reads, besides the identity, storage and telemetry settings that function.bicep sets.
+// Documented in README.md, "Deploy to Azure".
 var appSettings = union(
-  {
-    // Azure.Identity picks the user-assigned identity from this variable (DefaultAzureCredential/ManagedIdentityCredential).
-    AZURE_CLIENT_ID: identity.outputs.clientId
-  },
-  reduce(items(appContainers), {}, (acc, c) => union(acc, { 'Storage__${c.key}Container': c.value })),
+  reduce(filter(items(appContainers), c => c.key != 'Dumps'), {}, (acc, c) => union(acc, { 'Storage__${c.key}Container': c.value })),
   reduce(items(appTables), {}, (acc, t) => union(acc, { 'Storage__${t.key}Table': t.value }))
 )
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's first command: on a machine with the .NET 10 SDK and Node 20, installs what is needed from this repo's
-# own files, starts Azurite and the app (standalone custom handler), ingests the demo dumps through the blob trigger
-# and prints where to look.  `scripts/demo.sh stop` stops everything; data stays in .run/azurite for the next start.
+# own files, starts Azurite and the function app (the real isolated worker under the local Functions host, through
+# scripts/serve.sh), uploads the demo dumps for its blob trigger to ingest and prints where to look.
+# `scripts/demo.sh stop` stops everything; data stays in .run/azurite for the next start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -9,10 +10,17 @@ cd "$(dirname "$0")/.."
 RUN=.run
 APP_URL=http://127.0.0.1:7071
 
+# SIGTERM, then wait: the local host stops its worker before it exits, Azurite flushes its data.
 stop_pid() {
-  local file=$RUN/$1.pid
+  local file=$RUN/$1.pid pid
   if [ -f "$file" ]; then
-    kill "$(cat "$file")" 2>/dev/null || true
+    pid=$(cat "$file")
+    if kill "$pid" 2>/dev/null; then
+      for _ in $(seq 1 60); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.25
+      done
+    fi
     rm -f "$file"
   fi
 }
@@ -32,7 +40,7 @@ wait_for_port() {
 if [ "${1:-}" = "stop" ]; then
   stop_pid app
   stop_pid azurite
-  echo "Stopped the app and Azurite (data kept in $RUN/azurite; delete that folder to start empty)."
+  echo "Stopped the function app and Azurite (data kept in $RUN/azurite; delete that folder to start empty)."
   exit 0
 fi
 
@@ -51,8 +59,11 @@ else
   step "Azurite is already listening on 10002: using it"
 fi
 
-step "Building the app (Release)"
-dotnet publish functions/MedInsure.Functions -c Release -o "$RUN/app" --nologo -v quiet -clp:ErrorsOnly
+step "Building the function app, the local Functions host and the CLI (Release)"
+dotnet build functions/MedInsure.Functions -c Release --nologo -v quiet -clp:ErrorsOnly
+dotnet build functions/MedInsure.LocalHost -c Release --nologo -v quiet -clp:ErrorsOnly
+dotnet build functions/MedInsure.Cli -c Release --nologo -v quiet -clp:ErrorsOnly
+CLI="dotnet functions/MedInsure.Cli/bin/Release/net10.0/MedInsure.Cli.dll"
 
 # Local function keys, made once and kept, so bookmarked URLs keep working between runs.
 [ -f "$RUN/function-key" ] || od -An -N16 -tx1 /dev/urandom | tr -d ' \n' > "$RUN/function-key"
@@ -62,26 +73,23 @@ ADMIN_KEY=$(cat "$RUN/admin-key")
 
 # Data kept from an earlier run may predate the current article layout; a no-op otherwise.
 step "Checking the stored articles' layout"
-(cd "$RUN/app" && dotnet MedInsure.Functions.dll migrate)
+$CLI migrate
 
-step "Starting the app on $APP_URL (log: $RUN/app.log)"
-(
-  cd "$RUN/app"
-  FunctionKeys__default=$KEY FunctionKeys__admin=$ADMIN_KEY ASPNETCORE_URLS=$APP_URL \
-    nohup dotnet MedInsure.Functions.dll serve > ../app.log 2>&1 &
-  echo $! > ../app.pid
-)
-wait_for_port 7071 "The app" "$RUN/app.log"
+step "Starting the local Functions host and the worker on $APP_URL (log: $RUN/app.log)"
+FunctionKeys__default=$KEY FunctionKeys__admin=$ADMIN_KEY AzureWebJobsStorage=UseDevelopmentStorage=true \
+  nohup scripts/serve.sh --no-build --urls "$APP_URL" > "$RUN/app.log" 2>&1 &
+echo $! > "$RUN/app.pid"
+wait_for_port 7071 "The local host" "$RUN/app.log"
 
-step "Uploading the demo dumps; the app's blob trigger ingests them"
+step "Uploading the demo dumps; the blob trigger ingests them"
 set +e
-(cd "$RUN/app" && dotnet MedInsure.Functions.dll ingest --no-process --timeout 300 "$OLDPWD/functions/MedInsure.Functions/DemoDumps")
+$CLI ingest --no-process --timeout 300 functions/MedInsure.Functions/DemoDumps
 ingest_status=$?
 set -e
 
 cat <<TXT
 
-MedInsure is running (standalone custom handler against Azurite).
+MedInsure is running (the isolated worker under the local Functions host, against Azurite).
   API reference      $APP_URL/api/docs
   Ingestions         curl -H "x-functions-key: $KEY" $APP_URL/api/ingestions
   Articles           curl -H "x-functions-key: $KEY" "$APP_URL/api/articles?topic=contribution&region=360000"
@@ -89,7 +97,7 @@ MedInsure is running (standalone custom handler against Azurite).
   Statistics (CSV)   curl -H "x-functions-key: $KEY" "$APP_URL/api/stats?by=topic&format=csv"
   Dashboard          $APP_URL/api/dashboard?code=$KEY
   Function key       $KEY   (admin key in $RUN/admin-key)
-  More dumps         drop files into the 'dumps' container, or: dotnet $RUN/app/MedInsure.Functions.dll ingest <file|dir|zip>
+  More dumps         drop files into the 'dumps' container, or: $CLI ingest --no-process <file|dir|zip>
   Stop everything    scripts/demo.sh stop
 TXT
 exit $ingest_status

@@ -14,7 +14,7 @@ set -euo pipefail
 : "${AZURE_FUNCTION_APP_NAME:?run through azd, or export the main.bicep outputs}"
 : "${EVENT_GRID_SYSTEM_TOPIC_NAME:?run through azd, or export the main.bicep outputs}"
 
-function_name="IngestDump" # folder functions/IngestDump, blobTrigger path dumps/{name}
+function_name="IngestDump" # the blob trigger's name in functions.metadata (path dumps/{name}, source EventGrid)
 container="${STORAGE_DUMPS_CONTAINER:-dumps}"
 subscription_name="${EVENT_GRID_SUBSCRIPTION_NAME:-ingestdump-blobcreated}"
 az_scope=()
@@ -27,8 +27,8 @@ if ! az account show "${az_scope[@]}" --output none 2>/dev/null; then
   exit 1
 fi
 
-# The blobs_extension key appears once the host has loaded the blob extension after the deployment. Wake the app
-# (any request starts an instance) and poll for a few minutes.
+# The blobs_extension key appears once the host has loaded the blob extension (from .azurefunctions/) after the
+# deployment. Wake the app (any request starts an instance; /api/health is anonymous) and poll for a few minutes.
 key=""
 for attempt in $(seq 1 30); do
   key="$(az functionapp keys list "${az_scope[@]}" -g "$AZURE_RESOURCE_GROUP" -n "$AZURE_FUNCTION_APP_NAME" \

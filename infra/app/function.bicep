@@ -1,4 +1,4 @@
-// Flex Consumption plan + function app running the ASP.NET Core custom handler (runtime 'custom').
+// Flex Consumption plan + function app running the .NET isolated worker (runtime dotnet-isolated 10.0).
 // Flex takes the worker from functionAppConfig.runtime, so the deprecated FUNCTIONS_WORKER_RUNTIME,
 // FUNCTIONS_EXTENSION_VERSION, WEBSITE_RUN_FROM_PACKAGE and content-share settings must NOT be set.
 
@@ -20,7 +20,7 @@ param siteTags object
 @description('Resource id of the user-assigned identity the app runs as.')
 param identityId string
 
-@description('Client id of that identity (used by AzureWebJobsStorage__clientId and the App Insights auth string).')
+@description('Client id of that identity (AzureWebJobsStorage__clientId, AZURE_CLIENT_ID and the App Insights auth string).')
 param identityClientId string
 
 @description('Blob endpoint of the storage account, ending with a slash.')
@@ -47,7 +47,7 @@ param instanceMemoryMB int
 @maxValue(1000)
 param maximumInstanceCount int
 
-@description('Settings the application itself reads (merged over the host settings).')
+@description('Settings the application itself reads (merged over baseSettings).')
 param appSettings object = {}
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
@@ -65,16 +65,21 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
-var hostSettings = {
+// Identity, storage and telemetry settings that the host and the worker share; main.bicep adds the app's storage names.
+var baseSettings = {
   // Host storage over Entra ID (no account key exists: allowSharedKeyAccess is false).
   AzureWebJobsStorage__blobServiceUri: storageBlobEndpoint
   AzureWebJobsStorage__queueServiceUri: storageQueueEndpoint
   AzureWebJobsStorage__tableServiceUri: storageTableEndpoint
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identityClientId
-  // Telemetry with Entra auth; App Insights has local auth disabled.
+  // Telemetry with Entra ID, since App Insights has local auth disabled. The host (host.json telemetryMode
+  // OpenTelemetry) reads both settings; the worker's Azure Monitor exporter reads the connection string and signs in
+  // as AZURE_CLIENT_ID.
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  // Azure.Identity in the worker picks the user-assigned identity from this variable.
+  AZURE_CLIENT_ID: identityClientId
 }
 
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
@@ -111,16 +116,19 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         instanceMemoryMB: instanceMemoryMB
         maximumInstanceCount: maximumInstanceCount
       }
+      // Fixed here, not a parameter: the package targets net10.0. Switching an existing app's runtime in place (for
+      // example from 'custom') is reported to break start-up (exit code 150, Azure/azure-functions-dotnet-worker#3351),
+      // so such an app is deleted and created anew (README.md, "Replacing an app that ran another runtime").
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }
 
   resource settings 'config' = {
     name: 'appsettings'
-    properties: union(hostSettings, appSettings)
+    properties: union(baseSettings, appSettings)
   }
 }
 

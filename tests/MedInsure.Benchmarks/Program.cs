@@ -6,8 +6,8 @@ var benchmarks = new Dictionary<string, (string Description, Func<string[], Task
     ["parse"] = ("dump parsing throughput vs decode-only (issue #2)", a => Task.FromResult(ParseBenchmark.Run(a))),
     ["region"] = ("region tagging titles/s vs a naive scan (issue #4)", a => Task.FromResult(RegionBenchmark.Run(a))),
     ["stats"] = ("stats export from aggregates vs scanning articles (issue #7)", StatsBenchmark.Run),
-    ["query"] = ("query API p50/p95 over HTTP vs raw table reads, 10k→100k, wrk load (issue #5)", QueryBenchmark.Run),
-    ["ingest"] = ("ingestion articles/s into Azurite vs raw batch upserts; zip peak RSS (issue #3)", IngestBenchmark.Run),
+    ["query"] = ("query API p50/p95 over HTTP (local host + worker) vs raw table reads, 10k→100k, wrk load (issue #5)", QueryBenchmark.Run),
+    ["ingest"] = ("ingestion articles/s through the blob trigger vs raw batch upserts; worker peak RSS on a zip (issue #3)", IngestBenchmark.Run),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))

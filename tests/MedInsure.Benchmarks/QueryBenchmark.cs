@@ -2,28 +2,25 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Azure.Data.Tables;
-using MedInsure.Articles.Queries;
-using MedInsure.Functions.Articles;
-using MedInsure.Articles.Ingestion;
-using MedInsure.Articles.Storage;
+using MedInsure.Benchmarks.Support;
 using MedInsure.Tagging;
 using MedInsure.Tagging.Regions;
-
-using MedInsure.Benchmarks.Support;
+using MedInsure.Testing;
 
 namespace MedInsure.Benchmarks;
 
 /// <summary>
-/// Query API latency through HTTP (the real app as a child process) next to the same index range read with a raw
-/// TableClient in the same run, at 10k and 100k articles, plus a wrk load run at each size. Targets (issue #5): p95 ≤ 1.5× raw,
-/// no growth from 10k to 100k beyond noise, zero errors under load.
+/// Query API latency through HTTP (the local Functions host as a child process, forwarding to the real worker) next to
+/// the same index range read with a raw TableClient in the same run, at 10k and 100k articles, plus a wrk load run at
+/// each size. Targets (issue #5): p95 ≤ 1.5× raw, no growth from 10k to 100k beyond noise, zero errors under load.
 /// </summary>
 internal static partial class QueryBenchmark
 {
-    private const string Key = "bench-key";
+    private const string Key = LocalApp.FunctionKey;
     private const string Prefix = "bench";
     private const int Iterations = 400;
 
@@ -37,6 +34,13 @@ internal static partial class QueryBenchmark
     {
         var sizes = args.Length > 0 ? args[0].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() : [10_000, 100_000];
         var gazetteer = RegionGazetteer.LoadDefault();
+        var host = Path.Combine(RepoPaths.Root, "functions", "MedInsure.LocalHost", "bin", LocalApp.Configuration, "net10.0", "MedInsure.LocalHost.dll");
+        if (!File.Exists(host) || !File.Exists(Path.Combine(LocalApp.WorkerDirectory, "functions.metadata")))
+        {
+            Console.Error.WriteLine($"the local host ({host}) or the worker ({LocalApp.WorkerDirectory}) is not built: build with -c {LocalApp.Configuration}");
+            return 2;
+        }
+
         await using var azurite = await BenchAzurite.StartAsync();
         var tables = new TableServiceClient(azurite.ConnectionString);
         var names = new StorageOptions { NamePrefix = Prefix };
@@ -47,11 +51,12 @@ internal static partial class QueryBenchmark
             await table.CreateIfNotExistsAsync();
         }
 
-        var port = BenchAzurite.FreePort();
-        using var app = StartApp(azurite.ConnectionString, port);
+        var port = FreePort();
+        var home = Directory.CreateTempSubdirectory("medinsure-bench-worker-");
+        using var app = StartApp(host, azurite.ConnectionString, port, home.FullName);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         http.DefaultRequestHeaders.Add("x-functions-key", Key);
-        await WaitForAppAsync(http);
+        await WaitForAppAsync(http, app);
 
         var seeded = 0;
         var results = new List<(int Size, string Query, double HttpP50, double HttpP95, double RawP50, double RawP95)>();
@@ -114,6 +119,7 @@ internal static partial class QueryBenchmark
 
         app.Kill(entireProcessTree: true);
         await app.WaitForExitAsync();
+        home.Delete(recursive: true);
         return 0;
     }
 
@@ -239,39 +245,53 @@ internal static partial class QueryBenchmark
             await batch[0].Table.SubmitTransactionAsync(batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r.Entity)), ct));
     }
 
-    private static Process StartApp(string connectionString, int port)
+    /// <summary>
+    /// The local host as its own process, as the Functions host runs beside its worker: the load generator's and the raw
+    /// reads' CPU, thread pool and GC stay apart from the host's forwarding.
+    /// </summary>
+    private static Process StartApp(string host, string connectionString, int port, string home)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "MedInsure.Functions.dll");
         var info = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { dll, "serve", "--urls", $"http://127.0.0.1:{port}" })
+        foreach (var arg in new[] { host, "--app", LocalApp.WorkerDirectory, "--urls", $"http://127.0.0.1:{port}" })
         {
             info.ArgumentList.Add(arg);
         }
 
+        // The host reads these and passes them on to the worker, which inherits its environment.
         info.Environment["AzureWebJobsStorage"] = connectionString;
         info.Environment["FunctionKeys__default"] = Key;
-        info.Environment["BlobTrigger__Emulate"] = "false";
         info.Environment["Storage__NamePrefix"] = Prefix;
+        info.Environment["LocalHost__PollBlobs"] = "false";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the app");
-        process.OutputDataReceived += (_, _) => { };
+        // Each run's throw-away key ring in its temporary HOME is unencrypted, as intended.
+        info.Environment["Logging__LogLevel__Worker.Microsoft.AspNetCore.DataProtection"] = "Error";
+        // The worker's ASP.NET Core keeps DataProtection keys under HOME.
+        info.Environment["HOME"] = home;
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the local host");
+        process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine($"app: {e.Data}"); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine($"app: {e.Data}"); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
     }
 
-    private static async Task WaitForAppAsync(HttpClient http)
+    private static int FreePort()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The host opens its endpoint once the worker has loaded every function.</summary>
+    private static async Task WaitForAppAsync(HttpClient http, Process app)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (DateTime.UtcNow < deadline && !app.HasExited)
         {
             try
             {
@@ -282,12 +302,13 @@ internal static partial class QueryBenchmark
             }
             catch (HttpRequestException)
             {
+                // Not listening yet.
             }
 
             await Task.Delay(200);
         }
 
-        throw new TimeoutException("the app did not answer /api/health within 60 s");
+        throw new TimeoutException(app.HasExited ? $"the local host exited with code {app.ExitCode}" : "the app did not answer /api/health within 120 s");
     }
 
     private static async Task RunWrkAsync(int port, string path)

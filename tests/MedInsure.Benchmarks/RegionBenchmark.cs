@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MedInsure.Tagging.Regions;
+using MedInsure.Testing;
 
 namespace MedInsure.Benchmarks;
 
@@ -11,7 +12,8 @@ internal static class RegionBenchmark
     public static int Run(string[] args)
     {
         var count = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 1_000_000;
-        var evalPath = FindEvalFile();
+        // The eval set is test data, not shipped with the app.
+        var evalPath = Path.Combine(RepoPaths.Root, "ml", "data", "region-eval.tsv");
         var eval = File.ReadAllLines(evalPath).Where(l => l.Length > 0).Select(l => l.Split('\t')).ToArray();
         var tagger = RegionTagger.LoadDefault();
 
@@ -60,23 +62,5 @@ internal static class RegionBenchmark
         Console.WriteLine($"speed-up vs baseline: {rate / baselineRate:N1}x");
         Console.WriteLine($"target >= {TargetPerSecond:N0} titles/s: {(pass ? "PASS" : "FAIL")} (checksum {checksum})");
         return pass ? 0 : 1;
-    }
-
-    // The eval set is test data, not shipped with the app: look for the repo's copy above the binary or the working directory.
-    private static string FindEvalFile()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "ml", "data", "region-eval.tsv");
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        throw new FileNotFoundException("ml/data/region-eval.tsv not found above " + AppContext.BaseDirectory);
     }
 }

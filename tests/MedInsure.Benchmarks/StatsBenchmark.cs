@@ -5,13 +5,10 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Azure.Data.Tables;
 using MedInsure.Benchmarks.Support;
-using MedInsure.Functions.Cli;
-using MedInsure.Articles.Ingestion;
-using MedInsure.Articles.Stats;
-using MedInsure.Functions.Stats;
-using MedInsure.Articles.Storage;
+using MedInsure.Cli;
 using MedInsure.Tagging;
 using MedInsure.Tagging.Regions;
+using MedInsure.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MedInsure.Benchmarks;
@@ -88,7 +85,7 @@ internal static class StatsBenchmark
         return same ? 0 : 1;
     }
 
-    private static ServiceProvider Open(BenchAzurite azurite, string prefix) => CommandServices.Build(emulateTrigger: false, new Dictionary<string, string?>
+    private static ServiceProvider Open(Azurite azurite, string prefix) => CommandServices.Build(new Dictionary<string, string?>
     {
         ["AzureWebJobsStorage"] = azurite.ConnectionString,
         ["Storage:NamePrefix"] = prefix,

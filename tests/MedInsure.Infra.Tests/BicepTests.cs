@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace MedInsure.Infra.Tests;
 
-/// <summary>infra/main.bicep compiles and lints clean, and the compiled ARM template has the Flex custom-handler shape.</summary>
+/// <summary>infra/main.bicep compiles and lints clean, and the compiled ARM template has the shape of a .NET isolated app on Flex.</summary>
 public sealed partial class BicepTests(BicepFixture bicep) : IClassFixture<BicepFixture>
 {
     private const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
@@ -29,15 +29,16 @@ public sealed partial class BicepTests(BicepFixture bicep) : IClassFixture<Bicep
     }
 
     [Fact]
-    public void FunctionAppRunsTheCustomRuntimeOnFlexWithIdentityDeployment()
+    public void FunctionAppRunsDotnetIsolated10OnFlexWithIdentityDeployment()
     {
         var site = Assert.Single(bicep.ResourcesOfType("Microsoft.Web/sites"));
         var config = site["properties"]?["functionAppConfig"];
 
         Assert.Equal("functionapp,linux", Str(site["kind"]));
         Assert.True(site["properties"]?["httpsOnly"]?.GetValue<bool>());
-        Assert.Equal("custom", Str(config?["runtime"]?["name"]));
-        Assert.Equal("1.0", Str(config?["runtime"]?["version"]));
+        // The package is a framework-dependent net10.0 worker (scripts/package.sh); Flex provides that runtime.
+        Assert.Equal("dotnet-isolated", Str(config?["runtime"]?["name"]));
+        Assert.Equal("10.0", Str(config?["runtime"]?["version"]));
         Assert.Equal("blobContainer", Str(config?["deployment"]?["storage"]?["type"]));
         Assert.Equal("UserAssignedIdentity", Str(config?["deployment"]?["storage"]?["authentication"]?["type"]));
         Assert.Equal("[parameters('instanceMemoryMB')]", Str(config?["scaleAndConcurrency"]?["instanceMemoryMB"]));
@@ -65,6 +66,7 @@ public sealed partial class BicepTests(BicepFixture bicep) : IClassFixture<Bicep
         Assert.Equal(40, parameters["maximumInstanceCount"]!["minValue"]!.GetValue<int>());
         Assert.Equal(1000, parameters["maximumInstanceCount"]!["maxValue"]!.GetValue<int>());
         Assert.Equal("location", Str(parameters["location"]!["metadata"]?["azd"]?["type"]));
+        Assert.Contains("--runtime dotnet-isolated", Str(parameters["location"]!["metadata"]?["description"]), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -99,18 +101,44 @@ public sealed partial class BicepTests(BicepFixture bicep) : IClassFixture<Bicep
     }
 
     [Fact]
-    public void HostStorageSettingsAreIdentityBasedAndTelemetryUsesEntraAuth()
+    public void HostStorageSettingsAreIdentityBased()
     {
-        var settings = HostSettings();
+        var settings = BaseSettings();
 
         Assert.Equal("managedidentity", Str(settings["AzureWebJobsStorage__credential"]));
         Assert.Equal("[parameters('storageBlobEndpoint')]", Str(settings["AzureWebJobsStorage__blobServiceUri"]));
         Assert.Equal("[parameters('storageQueueEndpoint')]", Str(settings["AzureWebJobsStorage__queueServiceUri"]));
         Assert.Equal("[parameters('storageTableEndpoint')]", Str(settings["AzureWebJobsStorage__tableServiceUri"]));
         Assert.Equal("[parameters('identityClientId')]", Str(settings["AzureWebJobsStorage__clientId"]));
-        Assert.NotNull(settings["APPLICATIONINSIGHTS_CONNECTION_STRING"]);
-        Assert.Contains("Authorization=AAD", Str(settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]), StringComparison.Ordinal);
         Assert.Null(settings["AzureWebJobsStorage"]);
+    }
+
+    [Fact]
+    public void TelemetrySettingsSendToApplicationInsightsAsTheAppIdentity()
+    {
+        var settings = BaseSettings();
+
+        Assert.Equal("[parameters('applicationInsightsConnectionString')]", Str(settings["APPLICATIONINSIGHTS_CONNECTION_STRING"]));
+        Assert.Equal("[format('ClientId={0};Authorization=AAD', parameters('identityClientId'))]", Str(settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]));
+        // The worker's Azure Monitor exporter and storage clients sign in as this identity.
+        Assert.Equal("[parameters('identityClientId')]", Str(settings["AZURE_CLIENT_ID"]));
+
+        // ...and main.bicep feeds those parameters from the monitoring and identity modules.
+        var parameters = FunctionModule()["properties"]?["parameters"];
+        Assert.Contains("'monitoring'", Str(parameters?["applicationInsightsConnectionString"]?["value"]), StringComparison.Ordinal);
+        Assert.Contains(".outputs.connectionString.value", Str(parameters?["applicationInsightsConnectionString"]?["value"]), StringComparison.Ordinal);
+        Assert.Contains("'identity'", Str(parameters?["identityClientId"]?["value"]), StringComparison.Ordinal);
+        Assert.Contains(".outputs.clientId.value", Str(parameters?["identityClientId"]?["value"]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SiteAppSettingsAreTheBaseSettingsMergedWithTheAppStorageNames()
+    {
+        var config = Assert.Single(bicep.ResourcesOfType("Microsoft.Web/sites/config"));
+
+        Assert.EndsWith("'appsettings')]", Str(config["name"]), StringComparison.Ordinal);
+        Assert.Equal("[union(variables('baseSettings'), parameters('appSettings'))]", Str(config["properties"]));
+        Assert.Equal("[variables('appSettings')]", Str(FunctionModule()["properties"]?["parameters"]?["appSettings"]?["value"]));
     }
 
     [Theory]
@@ -197,15 +225,16 @@ public sealed partial class BicepTests(BicepFixture bicep) : IClassFixture<Bicep
     [Fact]
     public void SiteCarriesTheAzdServiceTagOfTheApiService()
     {
-        var function = bicep.AllResources().Single(r => Str(r.Resource["type"]) == "Microsoft.Resources/deployments" && Str(r.Resource["name"]) == "function");
-
-        Assert.Contains("'azd-service-name', 'api'", Str(function.Resource["properties"]?["parameters"]?["siteTags"]?["value"]), StringComparison.Ordinal);
+        Assert.Contains("'azd-service-name', 'api'", Str(FunctionModule()["properties"]?["parameters"]?["siteTags"]?["value"]), StringComparison.Ordinal);
     }
 
-    private JsonObject HostSettings()
+    private JsonObject FunctionModule() =>
+        bicep.AllResources().Single(r => Str(r.Resource["type"]) == "Microsoft.Resources/deployments" && Str(r.Resource["name"]) == "function").Resource;
+
+    private JsonObject BaseSettings()
     {
         var (_, template) = bicep.AllResources().Single(r => Str(r.Resource["type"]) == "Microsoft.Web/sites");
-        return template["variables"]?["hostSettings"]?.AsObject() ?? throw new InvalidDataException("hostSettings variable not found");
+        return template["variables"]?["baseSettings"]?.AsObject() ?? throw new InvalidDataException("baseSettings variable not found");
     }
 
     // roleDefinitionId is an expression such as

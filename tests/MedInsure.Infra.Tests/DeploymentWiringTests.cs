@@ -2,8 +2,9 @@ using System.Text.Json.Nodes;
 
 namespace MedInsure.Infra.Tests;
 
-/// <summary>The pieces that must agree across files: azure.yaml, the scripts, host.json and the blob trigger.</summary>
-public sealed class DeploymentWiringTests
+/// <summary>The pieces that must agree across files: azure.yaml, the scripts and the packaged blob trigger.</summary>
+[Collection(PackageCollection.Name)]
+public sealed class DeploymentWiringTests(PackageFixture package)
 {
     private static string Read(params string[] path) => File.ReadAllText(Path.Combine([TestEnvironment.RepoRoot, .. path]));
 
@@ -14,6 +15,8 @@ public sealed class DeploymentWiringTests
 
         Assert.Contains("name: medinsure", yaml, StringComparison.Ordinal);
         Assert.Contains("host: function", yaml, StringComparison.Ordinal);
+        // `custom` deploys the folder the hook fills; `dotnet` would publish and deploy a different build of its own.
+        Assert.Contains("language: custom", yaml, StringComparison.Ordinal);
         Assert.Contains("remoteBuild: false", yaml, StringComparison.Ordinal);
         Assert.Contains("dist: out/package", yaml, StringComparison.Ordinal);
         Assert.Contains("run: ./scripts/package.sh --staging out/package", yaml, StringComparison.Ordinal);
@@ -35,24 +38,27 @@ public sealed class DeploymentWiringTests
     public void PostDeployHookSubscribesTheBlobTriggerFunctionToItsContainer()
     {
         var script = Read("scripts", "postdeploy.sh");
-        var blobFunctions = Directory.EnumerateDirectories(Path.Combine(TestEnvironment.RepoRoot, "functions"))
-            .Where(d => File.Exists(Path.Combine(d, "function.json")))
-            .Select(d => (Name: Path.GetFileName(d), Bindings: JsonNode.Parse(File.ReadAllText(Path.Combine(d, "function.json")))!["bindings"]!.AsArray()))
-            .Select(f => (f.Name, Trigger: f.Bindings.FirstOrDefault(b => (string?)b!["type"] == "blobTrigger")))
-            .Where(f => f.Trigger is not null)
-            .ToList();
+        var blobFunction = Assert.Single(package.Functions, f => f.Trigger is { } t && PackagedFunction.Text(t, "type") == "blobTrigger");
+        var container = PackagedFunction.Text(blobFunction.Trigger!, "path")!.Split('/')[0];
 
-        var (name, trigger) = Assert.Single(blobFunctions);
-        var container = ((string?)trigger!["path"])!.Split('/')[0];
-
-        Assert.Contains($"function_name=\"{name}\"", script, StringComparison.Ordinal);
+        Assert.Contains($"function_name=\"{blobFunction.Name}\"", script, StringComparison.Ordinal);
         Assert.Contains($"STORAGE_DUMPS_CONTAINER:-{container}", script, StringComparison.Ordinal);
         Assert.Contains("functionName=Host.Functions.$function_name&code=$key", script, StringComparison.Ordinal);
         Assert.Contains("/blobServices/default/containers/$container/", script, StringComparison.Ordinal);
         Assert.Contains("Microsoft.Storage.BlobCreated", script, StringComparison.Ordinal);
         Assert.Contains("systemKeys.blobs_extension", script, StringComparison.Ordinal);
-        // The trigger must use the host storage connection whose identity holds the Event Grid blob-trigger roles.
-        Assert.Equal("AzureWebJobsStorage", (string?)trigger["connection"]);
+        // The hook wakes the app on a route that needs no key; it must still exist and stay anonymous.
+        Assert.Contains("/api/health", script, StringComparison.Ordinal);
+        Assert.Contains(package.Functions, f => f.IsHttp && f.Route == "api/health" && f.AuthLevel == "Anonymous");
+    }
+
+    [Fact]
+    public void MainBicepNamesTheSameDumpsContainerAsTheBlobTrigger()
+    {
+        var blobFunction = Assert.Single(package.Functions, f => f.Trigger is { } t && PackagedFunction.Text(t, "type") == "blobTrigger");
+        var container = PackagedFunction.Text(blobFunction.Trigger!, "path")!.Split('/')[0];
+
+        Assert.Contains($"Dumps: '{container}'", Read("infra", "main.bicep"), StringComparison.Ordinal);
     }
 
     [Fact]

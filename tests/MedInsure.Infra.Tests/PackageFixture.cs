@@ -1,12 +1,23 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace MedInsure.Infra.Tests;
 
 /// <summary>
-/// Runs scripts/package.sh once for the test class (publishing takes a while) into a temp folder and keeps the zip's
-/// entries in memory.
+/// The test classes that read the package share one build of it (publishing takes a while). A collection rather than
+/// an assembly fixture, so a broken package fails only these classes, not the Bicep tests.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class PackageCollection : ICollectionFixture<PackageFixture>
+{
+    public const string Name = "package";
+}
+
+/// <summary>
+/// Runs scripts/package.sh once into a temp folder, keeps the zip's entries in memory and reads the functions.metadata
+/// the worker SDK generated into it.
 /// </summary>
 public sealed class PackageFixture : IAsyncLifetime
 {
@@ -21,6 +32,9 @@ public sealed class PackageFixture : IAsyncLifetime
     /// <summary>"Version made by" host byte of each central-directory header (3 = Unix).</summary>
     public IReadOnlyList<byte> MadeByHosts { get; private set; } = [];
 
+    /// <summary>Every function in the package's functions.metadata.</summary>
+    public IReadOnlyList<PackagedFunction> Functions { get; private set; } = [];
+
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(_workDirectory);
@@ -31,7 +45,7 @@ public sealed class PackageFixture : IAsyncLifetime
                 "--staging", Path.Combine(_workDirectory, "staging"),
                 "--output", ZipPath,
             ],
-            TimeSpan.FromMinutes(5));
+            TimeSpan.FromMinutes(10));
         ScriptOutput = result.ToString();
         if (result.ExitCode != 0)
         {
@@ -52,6 +66,12 @@ public sealed class PackageFixture : IAsyncLifetime
 
         Entries = entries;
         MadeByHosts = ReadMadeByHosts(await File.ReadAllBytesAsync(ZipPath, TestContext.Current.CancellationToken));
+        if (entries.ContainsKey("functions.metadata"))
+        {
+            Functions = (ReadJsonNode("functions.metadata") as JsonArray ?? throw new InvalidDataException("functions.metadata is not an array"))
+                .Select(f => PackagedFunction.From(f as JsonObject ?? throw new InvalidDataException("functions.metadata holds a non-object")))
+                .ToList();
+        }
     }
 
     public ValueTask DisposeAsync()
@@ -65,8 +85,10 @@ public sealed class PackageFixture : IAsyncLifetime
     }
 
     public JsonObject ReadJson(string entryName) =>
-        JsonNode.Parse(Entries[entryName].Content, documentOptions: new() { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })?.AsObject()
-        ?? throw new InvalidDataException($"{entryName} is not a JSON object");
+        ReadJsonNode(entryName) as JsonObject ?? throw new InvalidDataException($"{entryName} is not a JSON object");
+
+    public JsonNode? ReadJsonNode(string entryName) =>
+        JsonNode.Parse(Entries[entryName].Content, documentOptions: new() { CommentHandling = JsonCommentHandling.Skip });
 
     private static List<byte> ReadMadeByHosts(byte[] zip)
     {
@@ -91,4 +113,34 @@ public sealed class PackageFixture : IAsyncLifetime
 public sealed record PackageEntry(string Name, int UnixMode, byte[] Content)
 {
     public int Permissions => UnixMode & 0b111_111_111;
+}
+
+/// <summary>One function as functions.metadata describes it to the host.</summary>
+public sealed record PackagedFunction(string Name, string? ScriptFile, string? Language, IReadOnlyList<JsonObject> Bindings)
+{
+    /// <summary>The one binding whose type ends in "Trigger", or null when there is none or several.</summary>
+    public JsonObject? Trigger =>
+        Bindings.Where(b => Text(b, "type")?.EndsWith("Trigger", StringComparison.OrdinalIgnoreCase) == true).ToList() is [var only] ? only : null;
+
+    public bool IsHttp => Trigger is { } t && Text(t, "type") == "httpTrigger";
+
+    public string? Route => Trigger is { } t ? Text(t, "route") : null;
+
+    public string? AuthLevel => Trigger is { } t ? Text(t, "authLevel") : null;
+
+    /// <summary>HTTP methods the trigger accepts; null means every method.</summary>
+    public IReadOnlyList<string>? Methods => Trigger?["methods"] is JsonArray methods
+        ? methods.Select(m => m?.GetValue<string>() ?? "").ToList()
+        : null;
+
+    public static PackagedFunction From(JsonObject function) => new(
+        Text(function, "name") ?? throw new InvalidDataException("function without a name in functions.metadata"),
+        Text(function, "scriptFile"),
+        Text(function, "language"),
+        (function["bindings"] as JsonArray ?? [])
+            .Select(b => b as JsonObject ?? throw new InvalidDataException($"{function["name"]}: binding is not an object"))
+            .ToList());
+
+    public static string? Text(JsonObject node, string property) =>
+        node[property] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

@@ -7,13 +7,19 @@ namespace MedInsure.Testing;
 /// <summary>
 /// A real Azurite (the npm package pinned in the repo's package.json) on free loopback ports. In memory by default;
 /// with a folder it persists, so a test can stop and restart it to simulate a storage outage.
+/// Besides the emulator's own account it serves <see cref="SpareAccounts"/> more, handed out by <see cref="NewAccount"/>:
+/// each app instance under test gets a storage account of its own, as in Azure, because the blob trigger watches the
+/// fixed container <c>dumps</c>.
 /// </summary>
 public sealed class Azurite : IAsyncDisposable
 {
+    public const string DefaultAccount = "devstoreaccount1";
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private const int SpareAccounts = 400;
 
     private readonly string? location;
     private Process? process;
+    private int accountsHandedOut;
 
     private Azurite(string? location)
     {
@@ -27,11 +33,36 @@ public sealed class Azurite : IAsyncDisposable
     public int QueuePort { get; }
     public int TablePort { get; }
 
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;" +
-        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;" +
-        $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
+    /// <summary>The emulator's own account.</summary>
+    public string ConnectionString => ConnectionStringFor(DefaultAccount, AccountKey);
+
+    /// <summary>A connection string for an account no one else in this process was given.</summary>
+    public string NewAccount()
+    {
+        var n = Interlocked.Increment(ref accountsHandedOut);
+        if (n > SpareAccounts)
+        {
+            throw new InvalidOperationException($"All {SpareAccounts} spare Azurite accounts are in use: raise Azurite.SpareAccounts.");
+        }
+
+        var name = SpareAccountName(n);
+        return ConnectionStringFor(name, SpareAccountKey(name));
+    }
+
+    private string ConnectionStringFor(string account, string key) =>
+        $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={key};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{account};" +
+        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{account};" +
+        $"TableEndpoint=http://127.0.0.1:{TablePort}/{account};";
+
+    private static string SpareAccountName(int n) => $"test{n:D4}";
+
+    // Derived from the name, so a restarted Azurite (outage tests) accepts the same keys.
+    private static string SpareAccountKey(string name) =>
+        Convert.ToBase64String(System.Security.Cryptography.SHA512.HashData(System.Text.Encoding.UTF8.GetBytes(name)));
+
+    private static string AccountsVariable() => string.Join(';',
+        new[] { $"{DefaultAccount}:{AccountKey}" }.Concat(Enumerable.Range(1, SpareAccounts).Select(n => $"{SpareAccountName(n)}:{SpareAccountKey(SpareAccountName(n))}")));
 
     public static async Task<Azurite> StartAsync(string? persistTo = null)
     {
@@ -80,6 +111,7 @@ public sealed class Azurite : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        info.Environment["AZURITE_ACCOUNTS"] = AccountsVariable();
         foreach (var arg in new[]
         {
             "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry",

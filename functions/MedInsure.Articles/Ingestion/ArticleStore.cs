@@ -255,7 +255,7 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
         {
             throw new InvalidOperationException(
                 $"Table '{Table.Name}' holds articles in the 16-partition layout of builds before 2026-12-02; " +
-                "run `MedInsure.Functions migrate` once against this storage account, then retry.");
+                "run `MedInsure.Cli migrate` once against this storage account, then retry.");
         }
     }
 

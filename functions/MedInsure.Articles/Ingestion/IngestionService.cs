@@ -1,15 +1,14 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using MedInsure.Articles.Storage;
 using MedInsure.Articles.Tagging;
 using MedInsure.Parsing;
 
 namespace MedInsure.Articles.Ingestion;
-
-/// <summary>One blob-trigger invocation: the blob's name in the dumps container and, when the host sent it, its content.</summary>
-public sealed record DumpInvocation(string Name, ReadOnlyMemory<byte>? Content, IReadOnlyDictionary<string, string>? Metadata = null);
 
 /// <summary>
 /// The ingestion pipeline: parse, analyse, merge into the articles table, record the outcome, quarantine what was
@@ -30,17 +29,27 @@ public sealed class IngestionService(
         return Convert.ToHexStringLower(bytes.AsSpan(0, 8));
     }
 
-    public async Task<IngestionRecord> IngestAsync(DumpInvocation invocation, CancellationToken cancellationToken)
+    /// <summary>Small dumps are read into memory; larger ones (zip bundles) stream to a temporary file, so no dump of any
+    /// size is held in memory whole.</summary>
+    public const long InMemoryLimit = 4 * 1024 * 1024;
+
+    /// <summary>Ingests one dump: the blob the trigger names, in the dumps container.</summary>
+    public async Task<IngestionRecord> IngestAsync(BlobClient dump, CancellationToken cancellationToken)
     {
+        using var activity = IngestionTelemetry.Source.StartActivity("ingest dump");
+        activity?.SetTag("medinsure.dump", dump.Name);
+        var started = time.GetTimestamp();
         await storage.EnsureAsync(cancellationToken);
-        await using var content = await OpenContentAsync(invocation, cancellationToken);
+        await using var content = await ReadAsync(dump, cancellationToken);
+        var name = dump.Name;
         var contentHash = await HashAsync(content, cancellationToken);
-        var id = IngestionIdFor(invocation.Name, contentHash);
+        var id = IngestionIdFor(name, contentHash);
+        activity?.SetTag("medinsure.ingestion", id);
 
         var record = new IngestionRecord
         {
             Id = id,
-            Dump = invocation.Name,
+            Dump = name,
             Status = IngestionStatus.Running,
             ContentHash = contentHash,
             Size = content.Length,
@@ -55,7 +64,7 @@ public sealed class IngestionService(
             var previous = await records.FindAsync(id, cancellationToken);
             if (previous is not null && IngestionStatus.IsFinal(previous.Status))
             {
-                logger.DumpAlreadyIngested(invocation.Name, id, previous.Status);
+                logger.DumpAlreadyIngested(name, id, previous.Status);
                 return previous;
             }
 
@@ -70,27 +79,32 @@ public sealed class IngestionService(
 
         try
         {
-            var result = await ProcessAsync(invocation, content, record, cancellationToken);
+            var result = await ProcessAsync(dump, content, record, cancellationToken);
             await records.SaveAsync(result, cancellationToken);
             Log(result);
+            activity?.SetTag("medinsure.status", result.Status);
+            IngestionTelemetry.Record(result, time.GetElapsedTime(started));
             return result;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.IngestionFailed(ex, invocation.Name, record.Attempts);
-            await TrySaveFailureAsync(record, ex);
+            logger.IngestionFailed(ex, name, record.Attempts);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            var failed = await TrySaveFailureAsync(record, ex);
+            IngestionTelemetry.Record(failed, time.GetElapsedTime(started));
             throw;
         }
     }
 
-    private async Task<IngestionRecord> ProcessAsync(DumpInvocation invocation, Stream content, IngestionRecord record, CancellationToken cancellationToken)
+    private async Task<IngestionRecord> ProcessAsync(BlobClient dump, Stream content, IngestionRecord record, CancellationToken cancellationToken)
     {
+        var name = dump.Name;
         var members = new List<IngestionRecord>();
         var isBundle = false;
         var index = 0;
-        foreach (var outcome in reader.Read(invocation.Name, content))
+        foreach (var outcome in reader.Read(name, content))
         {
-            isBundle |= !string.Equals(outcome.Name, invocation.Name, StringComparison.Ordinal);
+            isBundle |= !string.Equals(outcome.Name, name, StringComparison.Ordinal);
             var memberId = isBundle ? $"{record.Id}-{index:D4}" : record.Id;
             var member = await ProcessOutcomeAsync(outcome, memberId, isBundle ? record.Id : null, record, cancellationToken);
             members.Add(member);
@@ -102,7 +116,7 @@ public sealed class IngestionService(
             var single = members.Single();
             if (single.Status == IngestionStatus.Rejected)
             {
-                return single with { QuarantineBlob = await QuarantineAsync(invocation.Name, content, single.Reason!, record.Id, deleteOriginal: true, cancellationToken) };
+                return single with { QuarantineBlob = await QuarantineAsync(dump, content, single.Reason!, record.Id, deleteOriginal: true, cancellationToken) };
             }
 
             return single;
@@ -133,7 +147,7 @@ public sealed class IngestionService(
         if (rejected.Count > 0)
         {
             // The zip itself is what was uploaded: keep all of it in quarantine, leave it in place for its good members.
-            bundle = bundle with { QuarantineBlob = await QuarantineAsync(invocation.Name, content, reason!, record.Id, deleteOriginal: status == IngestionStatus.Rejected, cancellationToken) };
+            bundle = bundle with { QuarantineBlob = await QuarantineAsync(dump, content, reason!, record.Id, deleteOriginal: status == IngestionStatus.Rejected, cancellationToken) };
         }
 
         return bundle;
@@ -195,8 +209,9 @@ public sealed class IngestionService(
         UpdatedBy = ingestionId,
     };
 
-    private async Task<string> QuarantineAsync(string name, Stream content, string reason, string ingestionId, bool deleteOriginal, CancellationToken cancellationToken)
+    private async Task<string> QuarantineAsync(BlobClient dump, Stream content, string reason, string ingestionId, bool deleteOriginal, CancellationToken cancellationToken)
     {
+        var name = dump.Name;
         content.Position = 0;
         var target = storage.Container(storage.Options.QuarantineContainer).GetBlobClient(name);
         // Blob metadata must be ASCII: the reason (often naming Chinese file names) is percent-encoded.
@@ -204,33 +219,39 @@ public sealed class IngestionService(
         {
             ["reason"] = Uri.EscapeDataString(reason.Length > 2000 ? reason[..2000] : reason),
             ["ingestion"] = ingestionId,
-            ["source"] = Uri.EscapeDataString($"{storage.Options.Container(storage.Options.DumpsContainer)}/{name}"),
+            ["source"] = Uri.EscapeDataString($"{dump.BlobContainerName}/{name}"),
         };
         await target.UploadAsync(content, new BlobUploadOptions { Metadata = metadata }, cancellationToken);
         logger.DumpQuarantined(name, target.Name);
         if (deleteOriginal)
         {
-            await storage.Container(storage.Options.DumpsContainer).GetBlobClient(name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+            await dump.DeleteIfExistsAsync(cancellationToken: cancellationToken);
         }
 
         return $"{storage.Options.Container(storage.Options.QuarantineContainer)}/{name}";
     }
 
-    private async Task<Stream> OpenContentAsync(DumpInvocation invocation, CancellationToken cancellationToken)
+    // One download: the response says how long the dump is before its body is read. The pipeline reads the content
+    // more than once (hash, parse, quarantine copy), so it lands in a seekable local stream.
+    private static async Task<Stream> ReadAsync(BlobClient dump, CancellationToken cancellationToken)
     {
-        if (invocation.Content is { } bytes)
+        var download = (await dump.DownloadStreamingAsync(cancellationToken: cancellationToken)).Value;
+        await using var body = download.Content;
+        var length = download.Details.ContentLength;
+        Stream local = length <= InMemoryLimit
+            ? new MemoryStream(checked((int)Math.Max(length, 0)))
+            : new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        try
         {
-            return System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment)
-                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-                : new MemoryStream(bytes.ToArray(), writable: false);
+            await body.CopyToAsync(local, cancellationToken);
+            local.Position = 0;
+            return local;
         }
-
-        // No content in the payload (a large blob): stream it to a temporary file so a big zip never sits in memory.
-        var blob = storage.Container(storage.Options.DumpsContainer).GetBlobClient(invocation.Name);
-        var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-        await blob.DownloadToAsync(file, cancellationToken);
-        file.Position = 0;
-        return file;
+        catch
+        {
+            await local.DisposeAsync();
+            throw;
+        }
     }
 
     private static bool IsBundle(Stream content)
@@ -248,17 +269,20 @@ public sealed class IngestionService(
         return Convert.ToHexStringLower(hash);
     }
 
-    private async Task TrySaveFailureAsync(IngestionRecord record, Exception ex)
+    private async Task<IngestionRecord> TrySaveFailureAsync(IngestionRecord record, Exception ex)
     {
+        var reason = ex.IsTransient() ? $"transient storage error, will retry: {ex.GetType().Name}" : $"unexpected error: {ex.Message}";
+        var failed = record with { Status = IngestionStatus.Failed, Reason = reason, CompletedAt = time.GetUtcNow() };
         try
         {
-            var reason = ex.IsTransient() ? $"transient storage error, will retry: {ex.GetType().Name}" : $"unexpected error: {ex.Message}";
-            await records.SaveAsync(record with { Status = IngestionStatus.Failed, Reason = reason, CompletedAt = time.GetUtcNow() }, CancellationToken.None);
+            await records.SaveAsync(failed, CancellationToken.None);
         }
         catch (Exception saveError) when (saveError.IsTransient())
         {
             // Storage is down: the retry will write the record.
         }
+
+        return failed;
     }
 
     private void Log(IngestionRecord result)

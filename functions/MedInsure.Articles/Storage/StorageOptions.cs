@@ -18,8 +18,10 @@ public sealed class StorageOptions
     /// </summary>
     public bool WriteTransactionsDirectly { get; set; } = true;
 
-    /// <summary>Where content teams upload dumps; the blob trigger watches it.</summary>
-    public string DumpsContainer { get; set; } = "dumps";
+    /// <summary>Where content teams upload dumps. The blob trigger's path names it, so it is fixed and never prefixed.</summary>
+    public const string DumpsContainerName = "dumps";
+
+    public string DumpsContainer => DumpsContainerName;
 
     /// <summary>Rejected dumps are copied here with the reason in blob metadata.</summary>
     public string QuarantineContainer { get; set; } = "quarantine";
@@ -43,10 +45,10 @@ public sealed class StorageOptions
     /// <summary>Statistics aggregates maintained at ingestion and re-tagging.</summary>
     public string StatsTable { get; set; } = "stats";
 
-    /// <summary>Prefix for every table and container name: lets tests and tenants share one account.</summary>
+    /// <summary>Prefix for every table and container name but the dumps container's: lets benchmark rounds share one account.</summary>
     public string NamePrefix { get; set; } = "";
 
-    public string Container(string name) => NamePrefix.Length == 0 ? name : $"{NamePrefix}-{name}";
+    public string Container(string name) => NamePrefix.Length == 0 || name == DumpsContainerName ? name : $"{NamePrefix}-{name}";
 
     /// <summary>Unprefixed names of every table the app uses.</summary>
     public IEnumerable<string> AllTables() =>

@@ -2,44 +2,23 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using MedInsure.Infra.PackageZip;
 
-// Usage: PackageZip <sourceDir> <zipPath> [--exec <relative/path>]...
-// Every file under sourceDir becomes an entry; --exec entries get mode 0755, all others 0644.
-if (args.Length < 2)
+// Usage: PackageZip <sourceDir> <zipPath>
+// Every file under sourceDir, hidden ones included, becomes an entry with mode 0644.
+if (args.Length != 2)
 {
-    await Console.Error.WriteLineAsync("usage: PackageZip <sourceDir> <zipPath> [--exec <relative/path>]...");
+    await Console.Error.WriteLineAsync("usage: PackageZip <sourceDir> <zipPath>");
     return 2;
 }
 
 var source = Path.GetFullPath(args[0]);
 var zipPath = Path.GetFullPath(args[1]);
-var executables = new HashSet<string>(StringComparer.Ordinal);
-for (var i = 2; i < args.Length; i++)
-{
-    if (args[i] == "--exec" && i + 1 < args.Length)
-    {
-        executables.Add(args[++i].Replace('\\', '/'));
-    }
-    else
-    {
-        await Console.Error.WriteLineAsync($"unknown argument: {args[i]}");
-        return 2;
-    }
-}
-
 if (!Directory.Exists(source))
 {
     await Console.Error.WriteLineAsync($"source folder not found: {source}");
     return 1;
 }
 
-var count = UnixZip.Create(source, zipPath, executables, out var missing);
-if (missing.Count > 0)
-{
-    await Console.Error.WriteLineAsync($"executable(s) not in the package: {string.Join(", ", missing)}");
-    File.Delete(zipPath);
-    return 1;
-}
-
+var count = UnixZip.Create(source, zipPath);
 Console.WriteLine($"{zipPath}: {count} entries, {new FileInfo(zipPath).Length:N0} bytes");
 return 0;
 
@@ -49,27 +28,27 @@ namespace MedInsure.Infra.PackageZip
     {
         // st_mode values: regular-file type bits plus permissions, stored in the high 16 bits of the external attributes.
         private const int RegularFile = 0x8000;
-        private const int ExecutableMode = RegularFile | 0b111_101_101; // 0755
         private const int DataMode = RegularFile | 0b110_100_100; // 0644
         private const byte MadeByUnix = 3;
 
-        public static int Create(string source, string zipPath, IReadOnlySet<string> executables, out List<string> missing)
+        public static int Create(string source, string zipPath)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(zipPath)!);
             File.Delete(zipPath);
 
-            var files = Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories)
+            // The worker's .azurefunctions/ folder is hidden: enumerate with no attributes skipped.
+            var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 };
+            var files = Directory.EnumerateFiles(source, "*", options)
                 .Select(f => Path.GetRelativePath(source, f).Replace('\\', '/'))
                 .Order(StringComparer.Ordinal)
                 .ToList();
-            missing = executables.Where(e => !files.Contains(e)).ToList();
 
             using (var zip = ZipFile.Open(zipPath, ZipArchiveMode.Create))
             {
                 foreach (var name in files)
                 {
                     var entry = zip.CreateEntryFromFile(Path.Combine(source, name), name, CompressionLevel.Fastest);
-                    entry.ExternalAttributes = (executables.Contains(name) ? ExecutableMode : DataMode) << 16;
+                    entry.ExternalAttributes = DataMode << 16;
                 }
             }
 
@@ -77,8 +56,8 @@ namespace MedInsure.Infra.PackageZip
             return files.Count;
         }
 
-        // Unzip tools (and the Flex deployment) honour the mode bits only when "version made by" names Unix.
-        // .NET writes Unix on Linux/macOS but FAT on Windows, so set it explicitly in every central-directory header.
+        // Unzip tools (and the Flex deployment) read the mode bits only when "version made by" names Unix; otherwise they
+        // guess from the host. Say Unix in every central-directory header so the modes mean the same everywhere.
         private static void MarkMadeByUnix(string zipPath)
         {
             var bytes = File.ReadAllBytes(zipPath);

@@ -1,5 +1,4 @@
 using MedInsure.Articles.Queries;
-using MedInsure.Functions.Articles;
 using MedInsure.Articles.Ingestion;
 
 namespace MedInsure.Functions.Tests.Articles;

@@ -1,6 +1,5 @@
 using Azure.Data.Tables;
 using MedInsure.Articles.Queries;
-using MedInsure.Functions.Articles;
 using MedInsure.Articles.Ingestion;
 using Microsoft.Extensions.DependencyInjection;
 using static MedInsure.Functions.Tests.Articles.ArticleCorpus;
@@ -14,7 +13,7 @@ public sealed class ArticlesApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task ListWithoutFiltersReturnsEveryArticleNewestFirstWithCoveringFields()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         var stored = await SeedAsync(app);
         var client = app.CreateKeyedClient();
 
@@ -47,7 +46,7 @@ public sealed class ArticlesApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task RegionFilterRollsUpCountiesIntoCitiesAndCitiesIntoProvinces()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         var stored = await SeedAsync(app);
         var client = app.CreateKeyedClient();
         Assert.Equal(Pingxiang, stored.ByTitle("萍乡社保卡怎么激活").Tags.RegionCode);
@@ -76,7 +75,7 @@ public sealed class ArticlesApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task DateRangeIsInclusiveAtBothEndsAndLeavesUndatedArticlesOut()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         var stored = await SeedAsync(app);
         var client = app.CreateKeyedClient();
 
@@ -95,7 +94,7 @@ public sealed class ArticlesApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task KeywordMatchesAnySubstringOfTheTitleNotJustOneOfItsBigrams()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         var stored = await SeedAsync(app);
         var client = app.CreateKeyedClient();
 
@@ -116,7 +115,7 @@ public sealed class ArticlesApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task EveryFilterAloneAndCombinedMatchesTheStoredArticles()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         var stored = await SeedAsync(app);
         var client = app.CreateKeyedClient();
         var topic = stored.ByTitle("萍乡社保卡怎么激活").Tags.Topic;
@@ -142,7 +141,7 @@ public sealed class ArticlesApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task FlagFilterFindsFlaggedArticlesAndCombinesWithOtherFilters()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         var stored = await SeedAsync(app);
         var store = app.Services.GetRequiredService<ArticleStore>();
         var flagged = stored.ByTitle("萍乡社保卡怎么激活");
@@ -172,7 +171,7 @@ public sealed class ArticlesApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task PagingVisitsEveryArticleOnceWithNoGapsOrDuplicates()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         var stored = await SeedAsync(app);
         // Several articles on one date exercise the (date, id) tie-break across page boundaries.
         await SeedAsync(app, "same-day.txt", TestDumps.Page("北京社保卡和医保卡是一张卡吗", "是同一张卡，既能看病也能领待遇。",
@@ -200,7 +199,7 @@ public sealed class ArticlesApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task InvalidParametersAreProblemDetailsNamingTheParameterAndAllowedValues()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         await SeedAsync(app);
         var client = app.CreateKeyedClient();
         var first = await client.GetFromJsonAsync<JsonElement>("/api/articles?limit=1", Cancel);
@@ -244,7 +243,7 @@ public sealed class ArticlesApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task GetByIdReturnsTheFullArticleWithSourcesTagsAndTimes()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         var stored = await SeedAsync(app);
         var article = stored.ByTitle(MainTitle);
         var client = app.CreateKeyedClient();
@@ -276,7 +275,7 @@ public sealed class ArticlesApiTests(AzuriteFixture azurite)
     [InlineData("0123456789ABCDEF")]
     public async Task UnknownOrMalformedIdIsNotFoundProblem(string id)
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         var client = app.CreateKeyedClient();
 
         var response = await client.GetAsync($"/api/articles/{id}", Cancel);
@@ -290,7 +289,7 @@ public sealed class ArticlesApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task ResponsesCarryAnETagAndAnswer304WhileNothingChanged()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         var stored = await SeedAsync(app);
         var client = app.CreateKeyedClient();
 
@@ -322,7 +321,7 @@ public sealed class ArticlesApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task ArticleRepeatedByAnotherDumpKeepsItsIndexRowsAndListPagesUnchanged()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         const string title = "萍乡城乡居民医保怎么交";
         var related = new TestDumps.Related(title, "可以在赣服通上缴纳。", "2026-10-12");
         await SeedAsync(app, "first.txt", TestDumps.Page("萍乡医保缴费标准是多少", "居民医保每年缴费380元。", related));
@@ -361,7 +360,7 @@ public sealed class ArticlesApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task MergedArticleMovesInTheIndexAndLeavesNoStaleRows()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         const string title = "萍乡灵活就业医保怎么交";
         await SeedAsync(app, "late.txt", TestDumps.Page("萍乡医保缴费标准是多少", "居民医保每年缴费380元。", new TestDumps.Related(title, "可以在手机上缴纳。", "2026-10-20")));
         var before = (await StoredAsync(app)).ByTitle(title);

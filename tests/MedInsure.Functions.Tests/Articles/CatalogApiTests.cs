@@ -1,5 +1,4 @@
 using MedInsure.Articles.Queries;
-using MedInsure.Functions.Articles;
 using static MedInsure.Functions.Tests.Articles.ArticleCorpus;
 
 namespace MedInsure.Functions.Tests.Articles;
@@ -11,7 +10,7 @@ public sealed class CatalogApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task TopicsListTheTaxonomyWithArticleCounts()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         var stored = await SeedAsync(app);
         var client = app.CreateKeyedClient();
 
@@ -35,7 +34,7 @@ public sealed class CatalogApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task RegionsListDivisionsUnderAParentWithRolledUpCounts()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         await SeedAsync(app);
         var client = app.CreateKeyedClient();
 
@@ -65,7 +64,7 @@ public sealed class CatalogApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task CountsFollowAnArticleWhoseTagsChange()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         var stored = await SeedAsync(app);
         var article = stored.ByTitle("萍乡社保卡怎么激活");
         var target = MedInsure.Tagging.Topics.All.Select(t => t.Code).First(c => c != article.Tags.Topic);
@@ -91,7 +90,7 @@ public sealed class CatalogApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task HealthIsAnonymousAndReportsStorageReachable()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var response = await app.CreateClient().GetAsync("/api/health", Cancel);
 
@@ -106,7 +105,7 @@ public sealed class CatalogApiTests(AzuriteFixture azurite)
     {
         var down = await Azurite.StartAsync();
         await down.StopAsync();
-        await using var app = new MedInsureApplication(down);
+        await using var app = await MedInsureApplication.StartAsync(down);
 
         var response = await app.CreateClient().GetAsync("/api/health", Cancel);
 
@@ -124,7 +123,7 @@ public sealed class CatalogApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task ProtectedRoutesNeedAFunctionKeyAndRevealNothingWithoutOne()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         var stored = await SeedAsync(app);
         var anonymous = app.CreateClient();
         var wrongKey = app.CreateKeyedClient("wrong-key");
@@ -154,7 +153,7 @@ public sealed class CatalogApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task OpenApiDocumentDescribesTheQueryApiAndTheFunctionKeyScheme()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var response = await app.CreateClient().GetAsync("/api/docs/openapi.json", Cancel);
 
@@ -191,7 +190,7 @@ public sealed class CatalogApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task ReferencePageIsServedWithBundledAssetsAndNoCdn()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         var client = app.CreateClient();
 
         var page = await client.GetAsync("/api/docs/", Cancel);
@@ -200,9 +199,8 @@ public sealed class CatalogApiTests(AzuriteFixture azurite)
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
-        // Scalar resolves the document against the page's own path, so it works behind the host's /api prefix too.
-        Assert.Contains("\"url\":\"api/docs/openapi.json\"", html);
-        Assert.Contains("<script src=\"scalar.js\">", html);
+        Assert.Contains("\"url\":\"/api/docs/openapi.json\"", html);
+        Assert.Contains("<script src=\"/api/docs/scalar.js\">", html);
         Assert.DoesNotContain("cdn.jsdelivr.net", html);
         Assert.DoesNotContain("fonts.scalar.com", html);
         Assert.DoesNotMatch("src=\"https?://", html);

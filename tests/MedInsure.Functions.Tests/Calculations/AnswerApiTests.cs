@@ -8,7 +8,7 @@ public sealed class AnswerApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task PingxiangQuestionStatesTheNationalPartAndWhatIsMissingWithoutBorrowingAnotherRegion()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var response = await AskAsync(app.CreateKeyedClient(), "江西萍乡社保基数8400个人扣多少");
 
@@ -38,7 +38,7 @@ public sealed class AnswerApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task ShanghaiHousingFundQuestionGivesTheCityBandRange()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var response = await AskAsync(app.CreateKeyedClient(), "上海公积金基数10000每月交多少", "2025-08-01");
 
@@ -58,7 +58,7 @@ public sealed class AnswerApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task MedicalAccountQuestionIsAnsweredWithTheTwoPercentRule()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var response = await AskAsync(app.CreateKeyedClient(), "工资8400医保个人账户每月划入多少");
 
@@ -73,7 +73,7 @@ public sealed class AnswerApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task EmployerQuestionWithoutRegionAnswersNothingAndListsTheMissingRates()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var response = await AskAsync(app.CreateKeyedClient(), "社保基数8400公司每月交多少");
 
@@ -89,7 +89,7 @@ public sealed class AnswerApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task PensionQuestionListsEverythingItNeeds()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var response = await AskAsync(app.CreateKeyedClient(), "甘肃交了15年社保退休能领多少");
 
@@ -104,7 +104,7 @@ public sealed class AnswerApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task RelatedArticlesComeFromTheSameRegionAndTopic()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         await app.UploadAsync("pingxiang.txt", TestDumps.Page(
             "萍乡社保缴费基数8400元个人每月交多少钱",
             "萍乡职工按缴费基数8400元计算，养老保险个人缴纳8%，即672元；医疗保险个人缴纳2%，即168元。\n失业保险个人部分按当地比例执行。",
@@ -125,7 +125,7 @@ public sealed class AnswerApiTests(AzuriteFixture azurite)
     [InlineData("社保基数8400个人扣多少&date=2025-13-01", "date", "date must be a real calendar date written yyyy-MM-dd.")]
     public async Task BadAnswerQueryIsAProblemNamingTheParameter(string query, string field, string message)
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var response = await app.CreateKeyedClient().GetAsync("/api/answer?q=" + query);
 

@@ -5,7 +5,7 @@ public sealed class CalculationsApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task EmployeeContributionsOnBase8400AddUpTo882()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var response = await app.CreateKeyedClient().PostAsJsonAsync("/api/calc/contributions", new
         {
@@ -41,7 +41,7 @@ public sealed class CalculationsApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task BaseAboveThreeTimesTheAverageWageIsClampedToTheCeiling()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var response = await app.CreateKeyedClient().PostAsJsonAsync("/api/calc/contributions", new
         {
@@ -67,7 +67,7 @@ public sealed class CalculationsApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task ShanghaiHousingFundAtTheCeilingIs5222InFiscal2025()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var response = await app.CreateKeyedClient().PostAsJsonAsync("/api/calc/housing-fund", new
         {
@@ -89,7 +89,7 @@ public sealed class CalculationsApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task PensionWithIndex12Over30YearsAt60Is371914()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var response = await app.CreateKeyedClient().PostAsJsonAsync("/api/calc/pension", new
         {
@@ -109,7 +109,7 @@ public sealed class CalculationsApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task PensionFromBirthDateUsesTheReformedRetirementAge()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var response = await app.CreateKeyedClient().PostAsJsonAsync("/api/calc/pension", new
         {
@@ -128,7 +128,7 @@ public sealed class CalculationsApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task InServiceMedicalAccountGetsTwoPercentOfTheBase()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var response = await app.CreateKeyedClient().PostAsJsonAsync("/api/calc/medical-account", new { @base = 8400 });
 
@@ -142,7 +142,7 @@ public sealed class CalculationsApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task RetireeMedicalAccountInARegionWithoutVerifiedDataIsUnknownNotAnError()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var response = await app.CreateKeyedClient().PostAsJsonAsync("/api/calc/medical-account", new { retired = true, region = "360300" });
 
@@ -156,7 +156,7 @@ public sealed class CalculationsApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task OutpatientClaimIsLimitedByTheRemainingAnnualCap()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var response = await app.CreateKeyedClient().PostAsJsonAsync("/api/calc/outpatient", new
         {
@@ -191,7 +191,7 @@ public sealed class CalculationsApiTests(AzuriteFixture azurite)
     [InlineData("outpatient", """{"eligibleSpend":1500,"deductible":200,"ratio":150,"annualCap":2000}""", "ratio", "ratio is a percentage and must be between 0 and 100 (8 means 8%).")]
     public async Task InvalidRequestIsAProblemNamingTheField(string calculator, string json, string field, string message)
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var response = await app.CreateKeyedClient().PostAsync($"/api/calc/{calculator}", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
@@ -208,7 +208,7 @@ public sealed class CalculationsApiTests(AzuriteFixture azurite)
     [Fact]
     public async Task CalculatorsNeedAFunctionKey()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var response = await app.CreateClient().PostAsJsonAsync("/api/calc/contributions", new { @base = 8400 });
 

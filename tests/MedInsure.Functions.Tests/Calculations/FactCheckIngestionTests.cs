@@ -5,7 +5,7 @@ public sealed class FactCheckIngestionTests(AzuriteFixture azurite)
     [Fact]
     public async Task IngestedArticleWithWrongArithmeticAndAMismatchedTitleBaseIsFlaggedAndACorrectOneIsNot()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         const string wrong = "社保基数8500个人每月交多少";
         const string right = "社保基数8400个人每月交多少钱";
         await app.UploadAsync("wrong.txt", TestDumps.Page(wrong, "养老保险：8400 × 8% = 672元，医疗保险：8400 × 2% = 168元。\n也有文章写成 8600元 × 8% = 698元。"));

@@ -1,4 +1,4 @@
-using MedInsure.Functions.Cli;
+using MedInsure.Cli;
 
 namespace MedInsure.Functions.Tests.Cli;
 
@@ -11,14 +11,14 @@ public sealed class IngestCommandTests(AzuriteFixture azurite) : IDisposable
     [Fact]
     public async Task IngestUploadsEveryDumpWaitsForItAndPrintsASummary()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         await File.WriteAllTextAsync(Path.Combine(folder.FullName, "one.txt"), TestDumps.Simple("C1"));
         await File.WriteAllTextAsync(Path.Combine(folder.FullName, "two.txt"), TestDumps.Simple("C2"));
         await File.WriteAllBytesAsync(Path.Combine(folder.FullName, "zero.bin"), [0, 1, 2, 0, 0]);
         var stdout = new StringWriter();
         var stderr = new StringWriter();
 
-        var exit = await IngestCommand.RunAsync([folder.FullName, "--timeout", "120"], stdout, stderr, app.Settings);
+        var exit = await CliApp.RunAsync(["ingest", folder.FullName, "--timeout", "120"], stdout, stderr, app.Settings);
 
         Assert.Equal(1, exit);
         var lines = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -39,13 +39,13 @@ public sealed class IngestCommandTests(AzuriteFixture azurite) : IDisposable
     [Fact]
     public async Task IngestingTheSameFilesTwiceReportsTheFirstIngestionAndExitsZero()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         var file = Path.Combine(folder.FullName, "again.txt");
         await File.WriteAllTextAsync(file, TestDumps.Simple("C3"));
 
-        Assert.Equal(0, await IngestCommand.RunAsync([file], new StringWriter(), new StringWriter(), app.Settings));
+        Assert.Equal(0, await CliApp.RunAsync(["ingest", file], new StringWriter(), new StringWriter(), app.Settings));
         var second = new StringWriter();
-        Assert.Equal(0, await IngestCommand.RunAsync([file], second, new StringWriter(), app.Settings));
+        Assert.Equal(0, await CliApp.RunAsync(["ingest", file], second, new StringWriter(), app.Settings));
 
         Assert.Equal(3, (await app.AllArticlesAsync()).Count);
         Assert.Matches(@"again\.txt\s+succeeded\s+3\s+3", second.ToString());
@@ -59,7 +59,7 @@ public sealed class IngestCommandTests(AzuriteFixture azurite) : IDisposable
     {
         var stderr = new StringWriter();
 
-        var exit = await IngestCommand.RunAsync(arg.Length == 0 ? [] : [arg], new StringWriter(), stderr);
+        var exit = await CliApp.RunAsync(arg.Length == 0 ? ["ingest"] : ["ingest", arg], new StringWriter(), stderr);
 
         Assert.Equal(2, exit);
         Assert.Contains("usage: ingest", stderr.ToString());

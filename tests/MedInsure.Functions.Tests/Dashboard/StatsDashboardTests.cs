@@ -3,8 +3,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using MedInsure.Articles.Ingestion;
 using MedInsure.Functions.Tests.Stats;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MedInsure.Functions.Tests.Dashboard;
@@ -14,11 +12,8 @@ public sealed class StatsDashboardTests(AzuriteFixture azurite)
     [Fact]
     public async Task DashboardChartsShowTheStatsFollowFiltersAndDownloadCsv()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
-        // A real socket for the browser: Kestrel on a free loopback port instead of the in-memory test server.
-        app.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        app.StartServer();
-        var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
+        var baseUrl = app.BaseAddress.ToString().TrimEnd('/');
         await app.UploadAsync("a.txt", StatsTestData.Dated("W1"));
         await app.UploadAsync("b.txt", StatsTestData.Dated("W2"));
         await app.UploadAsync("c.txt", TestDumps.Simple("W3"));
@@ -109,7 +104,7 @@ public sealed class StatsDashboardTests(AzuriteFixture azurite)
     [Fact]
     public async Task DashboardPageAndChartLibraryAreServedWithoutAKey()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         var client = app.CreateClient();
 
         var page = await client.GetAsync("/api/dashboard");

@@ -1,5 +1,5 @@
 using Azure.Data.Tables;
-using MedInsure.Functions.Cli;
+using MedInsure.Cli;
 using MedInsure.Articles.Ingestion;
 
 namespace MedInsure.Functions.Tests.Ingestion;
@@ -9,7 +9,7 @@ public sealed class ArticleLayoutTests(AzuriteFixture azurite)
     [Fact]
     public async Task ArticlesInTheOldSixteenPartitionLayoutBlockIngestionUntilMigrateMovesThemAndTheDumpIsRetried()
     {
-        await using var first = new MedInsureApplication(azurite.Azurite);
+        await using var first = await MedInsureApplication.StartAsync(azurite.Azurite);
         await first.UploadAsync("a.txt", TestDumps.Simple("L1"));
         await first.TriggerAsync();
         var written = await first.AllArticlesAsync();
@@ -24,17 +24,19 @@ public sealed class ArticleLayoutTests(AzuriteFixture azurite)
         Assert.Contains(old, r => r.PartitionKey != ArticleIdentity.PartitionFor(r.RowKey) && r.RowKey[0] >= '4');
 
         // A process that meets that store refuses to ingest into it (an Add would store a second copy) and says why.
-        await using var app = new MedInsureApplication(azurite.Azurite, new Dictionary<string, string?> { ["Storage:NamePrefix"] = first.Prefix });
+        // One attempt: the host would otherwise retry until the poison queue while nothing changes the store.
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite,
+            new Dictionary<string, string?> { ["AzureWebJobsStorage"] = first.Settings["AzureWebJobsStorage"] }, host => host.MaxDequeueCount = 1);
         await app.UploadAsync("b.txt", TestDumps.Simple("L2"));
         await app.TriggerAsync();
         var failed = await RecordAsync(app, "b.txt");
         Assert.Equal("failed", failed.GetProperty("status").GetString());
         Assert.Contains("16-partition layout", failed.GetProperty("reason").GetString());
-        Assert.Contains("MedInsure.Functions migrate", failed.GetProperty("reason").GetString());
+        Assert.Contains("MedInsure.Cli migrate", failed.GetProperty("reason").GetString());
         Assert.Equal(3, (await app.AllArticlesAsync()).Count);
 
         var stdout = new StringWriter();
-        Assert.Equal(0, await MigrateCommand.RunAsync([], stdout, new StringWriter(), app.Settings));
+        Assert.Equal(0, await CliApp.RunAsync(["migrate"], stdout, new StringWriter(), app.Settings));
         var moved = old.Count(r => r.PartitionKey != ArticleIdentity.PartitionFor(r.RowKey));
         Assert.Equal($"articles: 3 scanned, {moved} moved to the current partition layout", stdout.ToString().Trim());
 
@@ -42,10 +44,15 @@ public sealed class ArticleLayoutTests(AzuriteFixture azurite)
         Assert.All(migrated, r => Assert.Equal(ArticleIdentity.PartitionFor(r.RowKey), r.PartitionKey));
         Assert.Equal(old.Select(Content).Order(), migrated.Select(Content).Order());
 
-        // The same process goes on once the store is migrated: the failed dump's retry lands, next to the moved articles.
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
-        await app.TriggerAsync();
-        Assert.Equal("succeeded", (await RecordAsync(app, "b.txt")).GetProperty("status").GetString());
+        // The same worker goes on once the store is migrated: the dump uploaded again lands, next to the moved articles,
+        // as a further attempt of the same ingestion.
+        var worker = app.Host.WorkerProcessId;
+        await app.UploadAsync("b.txt", TestDumps.Simple("L2"));
+        Assert.Equal(1, await app.TriggerAsync());
+        var retried = await RecordAsync(app, "b.txt");
+        Assert.Equal("succeeded", retried.GetProperty("status").GetString());
+        Assert.Equal(2, retried.GetProperty("attempts").GetInt32());
+        Assert.Equal(worker, app.Host.WorkerProcessId);
         var all = await app.AllArticlesAsync();
         Assert.Equal(6, all.Count);
         Assert.Equal(6, all.Select(r => r.RowKey).Distinct().Count());
@@ -54,7 +61,7 @@ public sealed class ArticleLayoutTests(AzuriteFixture azurite)
         Assert.Equal(migrated[0].GetString("Title"), article.GetProperty("title").GetString());
 
         var again = new StringWriter();
-        Assert.Equal(0, await MigrateCommand.RunAsync([], again, new StringWriter(), app.Settings));
+        Assert.Equal(0, await CliApp.RunAsync(["migrate"], again, new StringWriter(), app.Settings));
         Assert.Equal("articles: 6 scanned, 0 moved to the current partition layout", again.ToString().Trim());
     }
 

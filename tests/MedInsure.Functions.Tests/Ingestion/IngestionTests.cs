@@ -12,7 +12,7 @@ public sealed class IngestionTests(AzuriteFixture azurite)
     public async Task ARecordWithMoreWarningTextThanAPropertyHoldsIsSavedWithTheFirstWarnings()
     {
         // A zip of 1,000 members collects hundreds of long Chinese warnings: the record must still save.
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         await app.Storage.EnsureAsync(CancellationToken.None);
         var records = app.Services.GetRequiredService<IngestionRecords>();
         var warnings = Enumerable.Range(0, 500).Select(i => $"成员 page-{i:D4}.txt：相关推荐第{i}条缺少日期，已按正文日期处理。" + new string('注', 300)).ToList();
@@ -35,7 +35,7 @@ public sealed class IngestionTests(AzuriteFixture azurite)
     [Fact]
     public async Task UploadedDumpAppearsAsArticlesWithAnIngestionRecord()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         await app.UploadAsync("a.txt", TestDumps.Simple("A1"));
 
         Assert.Equal(1, await app.TriggerAsync());
@@ -65,7 +65,7 @@ public sealed class IngestionTests(AzuriteFixture azurite)
     [Fact]
     public async Task ReuploadingTheSameDumpChangesNothing()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         await app.UploadAsync("a.txt", TestDumps.Simple("R1"));
         await app.TriggerAsync();
         var before = await app.AllArticlesAsync();
@@ -93,7 +93,7 @@ public sealed class IngestionTests(AzuriteFixture azurite)
     [Fact]
     public async Task ArticleSharedByTwoDumpsIsStoredOnceWithBothSourcesAndTheFullestText()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         var shared = TestDumps.SharedTitle;
         await app.UploadAsync("first.txt", TestDumps.SharedPair.First);
         await app.UploadAsync("second.txt", TestDumps.SharedPair.Second);
@@ -117,8 +117,8 @@ public sealed class IngestionTests(AzuriteFixture azurite)
     public async Task ArticleAnotherInstanceChangedSinceThisOneWroteItKeepsEverySourceWhenMergedAgain()
     {
         // Two app instances on one storage account, as when the function app scales out.
-        await using var one = new MedInsureApplication(azurite.Azurite);
-        await using var other = new MedInsureApplication(azurite.Azurite, new Dictionary<string, string?> { ["Storage:NamePrefix"] = one.Prefix });
+        await using var one = await MedInsureApplication.StartAsync(azurite.Azurite);
+        await using var other = await MedInsureApplication.StartAsync(azurite.Azurite, new Dictionary<string, string?> { ["AzureWebJobsStorage"] = one.Settings["AzureWebJobsStorage"] });
         var shared = TestDumps.SharedTitle;
         await one.UploadAsync("first.txt", TestDumps.SharedPair.First);
         await one.TriggerAsync();
@@ -146,7 +146,7 @@ public sealed class IngestionTests(AzuriteFixture azurite)
     [Fact]
     public async Task BadDumpIsQuarantinedWithItsReasonAndOtherDumpsAreUnaffected()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         await app.UploadAsync("good.txt", TestDumps.Simple("Q1"));
         await app.UploadAsync("broken.bin", [0x50, 0x00, 0x01, 0x02, 0xFF, 0x00, 0x00, 0x13]);
 
@@ -170,7 +170,7 @@ public sealed class IngestionTests(AzuriteFixture azurite)
     [Fact]
     public async Task TwentyDumpsUploadedAtOnceAreAllIngestedExactlyOnce()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         // Every dump also names one shared related article, so concurrent merges race on the same row.
         const string shared = "家庭共济怎么绑定家人";
         await Task.WhenAll(TestDumps.Bulk(20, shared).Select(d => app.UploadAsync(d.Name, d.Content)));
@@ -194,7 +194,7 @@ public sealed class IngestionTests(AzuriteFixture azurite)
     [Fact]
     public async Task ZipBundleIsIngestedMemberByMemberWithARecordForEach()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
@@ -222,7 +222,7 @@ public sealed class IngestionTests(AzuriteFixture azurite)
     [Fact]
     public async Task IngestionsArePagedNewestFirstWithoutGapsOrDuplicates()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         for (var i = 0; i < 7; i++)
         {
             await app.UploadAsync($"p{i}.txt", TestDumps.Simple($"P{i}"));
@@ -247,7 +247,7 @@ public sealed class IngestionTests(AzuriteFixture azurite)
     [Fact]
     public async Task TamperedContinuationTokenIsRejectedWithProblemDetails()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var response = await app.CreateKeyedClient().GetAsync("/api/ingestions?continuation=AAAAAAAAAAAAAAAAAAAAAAAAAAAA");
 
@@ -260,7 +260,7 @@ public sealed class IngestionTests(AzuriteFixture azurite)
     [Fact]
     public async Task UnknownIngestionIdIsNotFound()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var response = await app.CreateKeyedClient().GetAsync("/api/ingestions/0000000000000000");
 
@@ -271,7 +271,7 @@ public sealed class IngestionTests(AzuriteFixture azurite)
     [Fact]
     public async Task IngestionsNeedAFunctionKey()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var anonymous = await app.CreateClient().GetAsync("/api/ingestions");
         var wrongKey = await app.CreateKeyedClient("not-a-key").GetAsync("/api/ingestions");

@@ -1,6 +1,5 @@
 using System.Text;
 using MedInsure.Articles.Stats;
-using MedInsure.Functions.Stats;
 
 namespace MedInsure.Functions.Tests.Stats;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using Azure.Data.Tables;
-using MedInsure.Functions.Cli;
+using MedInsure.Cli;
 using MedInsure.Articles.Ingestion;
 using Microsoft.Extensions.DependencyInjection;
 using static MedInsure.Functions.Tests.Stats.StatsTestData;
@@ -12,7 +12,7 @@ public sealed class StatsTests(AzuriteFixture azurite)
     [Fact]
     public async Task IngestedDumpsAreCountedByTopicRegionAndPeriodInEveryGrain()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         await app.UploadAsync("a.txt", Dated("G1"));
         await app.UploadAsync("b.txt", TestDumps.Simple("G2"));
         await app.TriggerAsync();
@@ -30,7 +30,7 @@ public sealed class StatsTests(AzuriteFixture azurite)
     [Fact]
     public async Task ReingestingTheSameDumpsLeavesTheCountsUnchanged()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         await app.UploadAsync("a.txt", Dated("R1"));
         await app.TriggerAsync();
         var before = (await app.GetStatsAsync("by=topic,region,day&level=county")).GetProperty("rows").GetRawText();
@@ -50,7 +50,7 @@ public sealed class StatsTests(AzuriteFixture azurite)
     [Fact]
     public async Task ArticleSharedByTwoDumpsIsCountedOnce()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         await app.UploadAsync("first.txt", TestDumps.SharedPair.First);
         await app.UploadAsync("second.txt", TestDumps.SharedPair.Second);
         await app.TriggerAsync();
@@ -63,7 +63,7 @@ public sealed class StatsTests(AzuriteFixture azurite)
     [Fact]
     public async Task RetaggingAnArticleMovesItsCountToTheNewTopicAndFlag()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         await app.UploadAsync("a.txt", Dated("T1"));
         await app.TriggerAsync();
         var article = (await app.AllArticlesAsync()).First(a => a.GetString("Title")!.StartsWith("深圳医保报销", StringComparison.Ordinal));
@@ -95,7 +95,7 @@ public sealed class StatsTests(AzuriteFixture azurite)
     [Fact]
     public async Task TwentyConcurrentDumpsAreCountedExactly()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         // One shared related article and one region per dump pair: concurrent updates race on the same cells.
         const string shared = "家庭共济怎么绑定家人";
         await Task.WhenAll(TestDumps.Bulk(20, shared).Select(d => app.UploadAsync(d.Name, d.Content)));
@@ -113,7 +113,7 @@ public sealed class StatsTests(AzuriteFixture azurite)
     [Fact]
     public async Task RecountFindsNoDriftAfterIngestionAndRepairsACorruptedCell()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         await app.UploadAsync("a.txt", Dated("C1"));
         await app.TriggerAsync();
         var clean = await app.RecountAsync();
@@ -138,7 +138,7 @@ public sealed class StatsTests(AzuriteFixture azurite)
     [Fact]
     public async Task RecountNeedsTheAdminKey()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var response = await app.CreateKeyedClient().PostAsync("/api/manage/recount", null);
 
@@ -150,7 +150,7 @@ public sealed class StatsTests(AzuriteFixture azurite)
     [Fact]
     public async Task DateRegionAndTopicFiltersNarrowTheCounts()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         await app.UploadAsync("a.txt", Dated("F1"));
         await app.UploadAsync("b.txt", Dated("F2"));
         await app.UploadAsync("c.txt", TestDumps.Page("城乡居民医保怎么缴费（F3）", "可以在税务部门的小程序缴纳。编号F3。"));
@@ -193,7 +193,7 @@ public sealed class StatsTests(AzuriteFixture azurite)
     [InlineData("format=xlsx", "format")]
     public async Task InvalidParameterIsRejectedWithProblemDetailsNamingIt(string query, string parameter)
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var response = await app.CreateKeyedClient().GetAsync("/api/stats?" + query);
 
@@ -207,7 +207,7 @@ public sealed class StatsTests(AzuriteFixture azurite)
     [Fact]
     public async Task StatsWithoutAFunctionKeyAreRefused()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var response = await app.CreateClient().GetAsync("/api/stats");
 
@@ -218,7 +218,7 @@ public sealed class StatsTests(AzuriteFixture azurite)
     [Fact]
     public async Task CsvExportIsAnAttachmentWithBomHeaderRowsAndTotals()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         await app.UploadAsync("a.txt", Dated("V1"));
         await app.TriggerAsync();
         var json = await app.GetStatsAsync("by=topic,region&level=province");
@@ -244,7 +244,7 @@ public sealed class StatsTests(AzuriteFixture azurite)
     [Fact]
     public async Task StatsExportCommandWritesTheSameCsvAsTheApi()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         await app.UploadAsync("a.txt", Dated("X1"));
         await app.TriggerAsync();
         var api = await (await app.CreateKeyedClient().GetAsync("/api/stats?by=topic,region&level=province&format=csv&totals=true")).Content.ReadAsByteArrayAsync();
@@ -252,14 +252,14 @@ public sealed class StatsTests(AzuriteFixture azurite)
         var stdout = new StringWriter();
         var stderr = new StringWriter();
 
-        var exit = await StatsCommand.RunAsync(["export", "--by", "topic,region", "--level", "province", "--format", "csv", "--out", output, "--totals"], stdout, stderr, app.Settings);
+        var exit = await CliApp.RunAsync(["stats", "export", "--by", "topic,region", "--level", "province", "--format", "csv", "--out", output, "--totals"], stdout, stderr, app.Settings);
 
         Assert.Equal(0, exit);
         Assert.Equal(api, await File.ReadAllBytesAsync(output));
         Assert.Contains("4 articles", stdout.ToString());
         File.Delete(output);
-        Assert.Equal(2, await StatsCommand.RunAsync(["export", "--by", "colour", "--out", output], stdout, stderr, app.Settings));
+        Assert.Equal(2, await CliApp.RunAsync(["stats", "export", "--by", "colour", "--out", output], stdout, stderr, app.Settings));
         Assert.Contains("--by: 'colour'", stderr.ToString());
-        Assert.Equal(2, await StatsCommand.RunAsync(["export", "--by", "topic"], stdout, stderr, app.Settings));
+        Assert.Equal(2, await CliApp.RunAsync(["stats", "export", "--by", "topic"], stdout, stderr, app.Settings));
     }
 }

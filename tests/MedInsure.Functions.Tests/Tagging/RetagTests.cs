@@ -1,5 +1,5 @@
 using Azure.Data.Tables;
-using MedInsure.Functions.Cli;
+using MedInsure.Cli;
 
 namespace MedInsure.Functions.Tests.Tagging;
 
@@ -8,7 +8,7 @@ public sealed class RetagTests(AzuriteFixture azurite)
     [Fact]
     public async Task RetagRestoresTagsFromTheCurrentModelAndASecondRunChangesNothing()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         await app.UploadAsync("r.txt", TestDumps.Simple("T1"));
         await app.TriggerAsync();
         var original = (await app.AllArticlesAsync()).ToDictionary(a => a.RowKey, a => a.GetString("Topic"));
@@ -34,7 +34,7 @@ public sealed class RetagTests(AzuriteFixture azurite)
     [Fact]
     public async Task RetagNeedsTheAdminKey()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
 
         var withFunctionKey = await app.CreateKeyedClient().PostAsync("/api/manage/retag", null);
         var anonymous = await app.CreateClient().PostAsync("/api/manage/retag", null);
@@ -47,12 +47,12 @@ public sealed class RetagTests(AzuriteFixture azurite)
     [Fact]
     public async Task RetagCommandReportsWhatItScanned()
     {
-        await using var app = new MedInsureApplication(azurite.Azurite);
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
         await app.UploadAsync("r.txt", TestDumps.Simple("T2"));
         await app.TriggerAsync();
         var stdout = new StringWriter();
 
-        var exit = await RetagCommand.RunAsync([], stdout, new StringWriter(), app.Settings);
+        var exit = await CliApp.RunAsync(["retag"], stdout, new StringWriter(), app.Settings);
 
         Assert.Equal(0, exit);
         Assert.Matches(@"re-tagged with topic-\S+: 3 articles scanned, 0 changed", stdout.ToString());

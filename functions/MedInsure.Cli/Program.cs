@@ -1,0 +1,3 @@
+using MedInsure.Cli;
+
+return await CliApp.RunAsync(args, Console.Out, Console.Error, stdin: Console.In);
