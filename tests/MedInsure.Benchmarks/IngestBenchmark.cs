@@ -219,9 +219,9 @@ internal static class IngestBenchmark
         var storage = app.Storage;
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(60));
 
-        // A new worker's first minute is its slowest: tiered JIT, thread-pool growth, connections, and the ML model and
-        // region gazetteer, loaded on first use. The warm-up runs in the same worker and so in the same tables (its
-        // settings cannot change without a restart, which would undo the warm-up).
+        // What a new process pays once stays out of the timing: tiered JIT, thread-pool growth, connections, and the ML
+        // model and region gazetteer, loaded on first use. The warm-up runs in the same worker and so in the same tables
+        // (its settings cannot change without a restart, which would undo the warm-up).
         await UploadAsync(storage, warm.Dumps);
         await app.TriggerAsync(timeout.Token);
         var warmArticles = await CommandServices.CountArticlesAsync(app.Services, timeout.Token);
