@@ -106,6 +106,31 @@ internal static class AppDirectory
         return DefaultRoutePrefix;
     }
 
+    /// <summary>Whether queue messages are base64-encoded (extensions.queues.messageEncoding, base64 by default).</summary>
+    public static bool ReadQueueMessagesAreBase64(string appDirectory)
+    {
+        var path = Path.Combine(appDirectory, HostJsonFile);
+        return !File.Exists(path) || ParseQueueMessagesAreBase64(File.ReadAllText(path));
+    }
+
+    public static bool ParseQueueMessagesAreBase64(string hostJson)
+    {
+        using var doc = JsonDocument.Parse(hostJson, Lenient);
+        if (TryGetPropertyIgnoreCase(doc.RootElement, "extensions", out var extensions)
+            && TryGetPropertyIgnoreCase(extensions, "queues", out var queues)
+            && GetString(queues, "messageEncoding") is { } encoding)
+        {
+            return encoding.ToUpperInvariant() switch
+            {
+                "BASE64" => true,
+                "NONE" => false,
+                _ => throw new LocalHostStartException($"{HostJsonFile}: extensions.queues.messageEncoding '{encoding}' is neither base64 nor none."),
+            };
+        }
+
+        return true;
+    }
+
     /// <summary>The Values of local.settings.json, as func start reads them; empty when the file is absent.</summary>
     public static IReadOnlyDictionary<string, string> ReadLocalSettings(string appDirectory)
     {

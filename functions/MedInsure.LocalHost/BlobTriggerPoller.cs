@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -90,14 +89,6 @@ internal static class BlobTriggerProtocol
 
             return hash;
         }
-    }
-
-    /// <summary>Delay before attempt <paramref name="attempt"/> (2 or more): the base delay doubled per earlier retry, capped.</summary>
-    public static TimeSpan RetryDelay(int attempt, TimeSpan baseDelay, TimeSpan maxDelay)
-    {
-        var factor = Math.Pow(2, Math.Max(0, attempt - 2));
-        var ticks = Math.Min(baseDelay.Ticks * factor, maxDelay.Ticks);
-        return TimeSpan.FromTicks((long)ticks);
     }
 
     /// <summary>What the host hands an SDK-type blob binding: where the blob is, never its content.</summary>
@@ -223,34 +214,22 @@ internal sealed partial class BlobPathPattern
 /// the function for every blob version (name + ETag) it has not processed, retrying failures and writing the poison
 /// message and blob receipt the WebJobs blob trigger writes.
 /// </summary>
-internal sealed class BlobTriggerPoller : IAsyncDisposable
+internal sealed class BlobTriggerPoller : StorageTriggerPoller
 {
     private readonly List<Target> _targets;
-    private readonly string? _configurationError;
-    private readonly WorkerChannel _channel;
-    private readonly InvocationLog _invocations;
-    private readonly LocalHostOptions _options;
     private readonly string _hostId;
-    private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, byte> _done = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _slots;
-    private readonly CancellationTokenSource _stopping = new();
-    private Task? _loop;
 
     private BlobTriggerPoller(List<Target> targets, string? configurationError, WorkerChannel channel, InvocationLog invocations, LocalHostOptions options, string hostId, ILogger logger)
+        : base("blob", configurationError, channel, invocations, options, logger)
     {
         _targets = targets;
-        _configurationError = configurationError;
-        _channel = channel;
-        _invocations = invocations;
-        _options = options;
         _hostId = hostId;
-        _logger = logger;
         _slots = new SemaphoreSlim(options.BlobConcurrency, options.BlobConcurrency);
     }
 
-    public int FunctionCount => _targets.Count;
+    public override int FunctionCount => _targets.Count;
 
     /// <summary>
     /// Resolves each blob trigger's storage account. A missing or identity-only connection fails start-up when polling
@@ -264,7 +243,7 @@ internal sealed class BlobTriggerPoller : IAsyncDisposable
         var errors = new List<string>();
         var blobServices = new Dictionary<string, BlobServiceClient>(StringComparer.Ordinal);
         var queueServices = new Dictionary<string, QueueServiceClient>(StringComparer.Ordinal);
-        var hostStorage = ResolveConnectionString(settings, FunctionMetadataParser.DefaultStorageConnection, out _);
+        var hostStorage = StorageSettings.ResolveConnectionString(settings, FunctionMetadataParser.DefaultStorageConnection, out _);
         foreach (var function in functions.Where(f => f.BlobTrigger is not null))
         {
             var trigger = function.BlobTrigger!;
@@ -273,12 +252,8 @@ internal sealed class BlobTriggerPoller : IAsyncDisposable
                 throw new LocalHostStartException($"Blob trigger '{function.Name}': the path '{trigger.Path}' must start with a fixed container name.");
             }
 
-            var connectionString = ResolveConnectionString(settings, trigger.Connection, out var identityOnly);
-            if (connectionString is null)
+            if (StorageSettings.ConnectionStringFor(settings, "Blob", function.Name, trigger.Connection, errors) is not { } connectionString)
             {
-                errors.Add(identityOnly
-                    ? $"Blob trigger '{function.Name}': connection '{trigger.Connection}' is identity-based (serviceUri), which the local host does not support; set '{trigger.Connection}' to a connection string (UseDevelopmentStorage=true for Azurite)."
-                    : $"Blob trigger '{function.Name}': the setting '{trigger.Connection}' is missing; set it to a storage connection string (UseDevelopmentStorage=true for Azurite).");
                 continue;
             }
 
@@ -302,106 +277,30 @@ internal sealed class BlobTriggerPoller : IAsyncDisposable
         return new BlobTriggerPoller(targets, errors.Count > 0 ? string.Join(Environment.NewLine, errors) : null, channel, invocations, options, hostId, logger);
     }
 
-    /// <summary>The connection string the setting holds, trying <c>name</c> then <c>AzureWebJobs{name}</c> as the host does.</summary>
-    internal static string? ResolveConnectionString(IConfiguration settings, string name, out bool identityOnly)
-    {
-        identityOnly = false;
-        foreach (var candidate in new[] { name, "AzureWebJobs" + name })
-        {
-            if (settings[candidate] is { Length: > 0 } value)
-            {
-                return value;
-            }
-
-            var section = settings.GetSection(candidate);
-            if (section["serviceUri"] is { Length: > 0 } || section["blobServiceUri"] is { Length: > 0 })
-            {
-                identityOnly = true;
-            }
-        }
-
-        return null;
-    }
-
-    public void Start()
+    public override void Start()
     {
         if (_targets.Count > 0)
         {
-            _loop = Task.Run(LoopAsync);
+            StartLoop(
+                async token =>
+                {
+                    await ScanAsync(token).ConfigureAwait(false);
+                    return Options.BlobPollInterval;
+                },
+                () => Options.BlobPollInterval);
         }
     }
 
     /// <summary>One pass over every container: invokes what is due and waits until it (retries included) has finished.</summary>
     public async Task<int> TriggerAsync(CancellationToken cancellationToken)
     {
-        if (_configurationError is not null)
-        {
-            throw new InvalidOperationException(_configurationError);
-        }
-
+        ThrowIfMisconfigured();
         var (started, running) = await ScanAsync(cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(started.Concat(running)).WaitAsync(cancellationToken).ConfigureAwait(false);
         return started.Count;
     }
 
-    /// <summary>Stops polling and retrying; attempts already running get <paramref name="grace"/> to finish.</summary>
-    public async Task StopAsync(TimeSpan grace)
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_loop is not null)
-        {
-            await _loop.ConfigureAwait(false);
-        }
-
-        try
-        {
-            await Task.WhenAll(_inFlight.Values).WaitAsync(grace).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            Log.BlobDrainTimedOut(_logger, _inFlight.Count, grace.TotalSeconds);
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_stopping.IsCancellationRequested)
-        {
-            await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
-        }
-
-        _stopping.Dispose();
-        _slots.Dispose();
-    }
-
-    private async Task LoopAsync()
-    {
-        var token = _stopping.Token;
-        while (!token.IsCancellationRequested)
-        {
-            try
-            {
-                await ScanAsync(token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or AggregateException or IOException)
-            {
-                Log.BlobPollFailed(_logger, ex.Message);
-            }
-
-            try
-            {
-                await Task.Delay(_options.BlobPollInterval, token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-    }
+    protected override void ReleaseResources() => _slots.Dispose();
 
     private async Task<(List<Task> Started, List<Task> Running)> ScanAsync(CancellationToken cancellationToken)
     {
@@ -427,7 +326,7 @@ internal sealed class BlobTriggerPoller : IAsyncDisposable
                         continue;
                     }
 
-                    if (_inFlight.TryGetValue(key, out var already))
+                    if (InFlight.TryGetValue(key, out var already))
                     {
                         running.Add(already);
                         continue;
@@ -440,7 +339,7 @@ internal sealed class BlobTriggerPoller : IAsyncDisposable
                     }
 
                     var claim = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    if (_inFlight.TryAdd(key, claim.Task))
+                    if (InFlight.TryAdd(key, claim.Task))
                     {
                         started.Add(claim.Task);
                         _ = RunAsync(target, item.Name, eTag, pathValues, key, claim);
@@ -462,32 +361,32 @@ internal sealed class BlobTriggerPoller : IAsyncDisposable
         {
             await ProcessAsync(target, blobName, eTag, pathValues, key).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (Stopping.IsCancellationRequested)
         {
             // Shutting down: the blob has no receipt, so the next start picks it up again.
         }
         catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or IOException or OperationCanceledException or WorkerException)
         {
-            Log.BlobProcessingFailed(_logger, target.Function.Name, blobName, ex.Message);
+            Log.BlobProcessingFailed(Logger, target.Function.Name, blobName, ex.Message);
         }
         finally
         {
-            _inFlight.TryRemove(key, out _);
+            InFlight.TryRemove(key, out _);
             claim.TrySetResult();
         }
     }
 
     private async Task ProcessAsync(Target target, string blobName, string eTag, IReadOnlyDictionary<string, string> pathValues, string key)
     {
-        var stopping = _stopping.Token;
+        var stopping = Stopping;
         var blob = target.Container.GetBlobClient(blobName);
         string? lastError = null;
         BlobProperties? properties = null;
-        for (var attempt = 1; attempt <= _options.MaxDequeueCount; attempt++)
+        for (var attempt = 1; attempt <= Options.MaxDequeueCount; attempt++)
         {
             if (attempt > 1)
             {
-                await Task.Delay(BlobTriggerProtocol.RetryDelay(attempt, _options.RetryDelay, _options.MaxRetryDelay), stopping).ConfigureAwait(false);
+                await Task.Delay(Backoff.RetryDelay(attempt, Options.RetryDelay, Options.MaxRetryDelay), stopping).ConfigureAwait(false);
             }
 
             try
@@ -496,14 +395,14 @@ internal sealed class BlobTriggerPoller : IAsyncDisposable
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
-                Log.BlobGone(_logger, target.Function.Name, blobName);
+                Log.BlobGone(Logger, target.Function.Name, blobName);
                 return;
             }
 
             if (BlobTriggerProtocol.HeaderETag(properties.ETag.ToString()) != eTag)
             {
                 // A newer version exists; the next scan picks that one up.
-                Log.BlobSuperseded(_logger, target.Function.Name, blobName, eTag);
+                Log.BlobSuperseded(Logger, target.Function.Name, blobName, eTag);
                 return;
             }
 
@@ -511,14 +410,19 @@ internal sealed class BlobTriggerPoller : IAsyncDisposable
             InvocationRecord record;
             try
             {
-                record = await InvokeOnceAsync(target, blobName, blob.Uri, properties, pathValues, attempt).ConfigureAwait(false);
+                var input = new ParameterBinding
+                {
+                    Name = target.Trigger.BindingName,
+                    Data = new TypedData { ModelBindingData = BlobTriggerProtocol.BlobBindingData(target.Trigger.Connection, target.Trigger.ContainerName, blobName) },
+                };
+                var metadata = BlobTriggerProtocol.TriggerMetadata(target.Trigger.ContainerName, blobName, blob.Uri, properties, pathValues);
+                record = await InvokeAsync(target.Function, input, metadata, attempt, blobName: blobName).ConfigureAwait(false);
             }
             finally
             {
                 _slots.Release();
             }
 
-            _invocations.Add(record);
             if (record.Status == InvocationStatus.Succeeded)
             {
                 await WriteReceiptAsync(target, blobName, eTag).ConfigureAwait(false);
@@ -537,47 +441,9 @@ internal sealed class BlobTriggerPoller : IAsyncDisposable
         var message = BlobTriggerProtocol.PoisonMessage(target.Function.HostFunctionId, properties!.BlobType, target.Trigger.ContainerName, blobName, eTag);
         await target.Poison.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
         await target.Poison.SendMessageAsync(message, CancellationToken.None).ConfigureAwait(false);
-        Log.BlobPoisoned(_logger, target.Function.Name, blobName, _options.MaxDequeueCount, BlobTriggerProtocol.PoisonQueue, lastError);
+        Log.BlobPoisoned(Logger, target.Function.Name, blobName, Options.MaxDequeueCount, BlobTriggerProtocol.PoisonQueue, lastError);
         await WriteReceiptAsync(target, blobName, eTag).ConfigureAwait(false);
         _done.TryAdd(key, 0);
-    }
-
-    private async Task<InvocationRecord> InvokeOnceAsync(
-        Target target, string blobName, Uri blobUri, BlobProperties properties, IReadOnlyDictionary<string, string> pathValues, int attempt)
-    {
-        var request = new InvocationRequest
-        {
-            InvocationId = Guid.NewGuid().ToString(),
-            FunctionId = target.Function.Id,
-            TraceContext = TraceContexts.Create(),
-        };
-        request.InputData.Add(new ParameterBinding
-        {
-            Name = target.Trigger.BindingName,
-            Data = new TypedData { ModelBindingData = BlobTriggerProtocol.BlobBindingData(target.Trigger.Connection, target.Trigger.ContainerName, blobName) },
-        });
-        foreach (var (name, value) in BlobTriggerProtocol.TriggerMetadata(target.Trigger.ContainerName, blobName, blobUri, properties, pathValues))
-        {
-            request.TriggerMetadata[name] = value;
-        }
-
-        var started = DateTimeOffset.UtcNow;
-        var clock = Stopwatch.StartNew();
-        InvocationStatus status;
-        string? error;
-        try
-        {
-            var response = await _channel.InvokeAsync(request, CancellationToken.None).ConfigureAwait(false);
-            status = InvocationLog.StatusOf(response);
-            error = InvocationLog.ErrorOf(response);
-        }
-        catch (WorkerException ex)
-        {
-            status = InvocationStatus.Failed;
-            error = ex.Message;
-        }
-
-        return new InvocationRecord(target.Function.Name, request.InvocationId, "blob", started, clock.Elapsed, status, attempt, error, null, blobName);
     }
 
     private async Task<bool> HasReceiptAsync(Target target, string blobName, string eTag, CancellationToken cancellationToken)
@@ -606,17 +472,6 @@ internal sealed class BlobTriggerPoller : IAsyncDisposable
             await target.Receipts.CreateIfNotExistsAsync().ConfigureAwait(false);
             await receipt.UploadAsync(BinaryData.Empty, overwrite: true).ConfigureAwait(false);
         }
-    }
-
-    private static TValue GetOrAdd<TValue>(Dictionary<string, TValue> cache, string key, Func<string, TValue> create)
-    {
-        if (!cache.TryGetValue(key, out var value))
-        {
-            value = create(key);
-            cache[key] = value;
-        }
-
-        return value;
     }
 
     private sealed record Target(

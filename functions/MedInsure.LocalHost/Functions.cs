@@ -39,6 +39,14 @@ public sealed record HttpTriggerInfo(string BindingName, string Route, string Ro
 /// <param name="Source">The declared source (<c>EventGrid</c> or <c>LogsAndContainerScan</c>), if any.</param>
 public sealed record BlobTriggerInfo(string BindingName, string Path, string ContainerName, string BlobPattern, string Connection, string? Source);
 
+/// <summary>A queue trigger's source and how the worker wants the message.</summary>
+/// <param name="BindingName">Name of the trigger binding.</param>
+/// <param name="QueueName">The queue name as declared; it may hold <c>%setting%</c> expressions.</param>
+/// <param name="Connection">Name of the setting holding the storage connection.</param>
+/// <param name="DataType">The declared data type (<c>String</c>, <c>Binary</c>, <c>Stream</c>), if any.</param>
+/// <param name="SupportsDeferredBinding">Whether the worker binds the message itself (QueueMessage, BinaryData) from model binding data.</param>
+public sealed record QueueTriggerInfo(string BindingName, string QueueName, string Connection, string? DataType, bool SupportsDeferredBinding);
+
 /// <summary>A function the worker loaded.</summary>
 /// <param name="Name">Function name.</param>
 /// <param name="Id">The worker's function id.</param>
@@ -50,6 +58,9 @@ public sealed record FunctionInfo(string Name, string Id, IReadOnlyList<Function
 
     /// <summary>Set when the function has a <c>blobTrigger</c> binding.</summary>
     public BlobTriggerInfo? BlobTrigger { get; init; }
+
+    /// <summary>Set when the function has a <c>queueTrigger</c> binding.</summary>
+    public QueueTriggerInfo? QueueTrigger { get; init; }
 
     /// <summary>The id the WebJobs host gives this function, used in blob receipts and poison messages.</summary>
     public string HostFunctionId => "Host.Functions." + Name;
@@ -65,6 +76,7 @@ internal static class FunctionMetadataParser
         var bindings = new List<FunctionBinding>();
         HttpTriggerInfo? http = null;
         BlobTriggerInfo? blob = null;
+        QueueTriggerInfo? queue = null;
         foreach (var raw in rawBindings)
         {
             using var document = JsonDocument.Parse(raw);
@@ -103,9 +115,22 @@ internal static class FunctionMetadataParser
                     string.IsNullOrWhiteSpace(connection) ? DefaultStorageConnection : connection,
                     AppDirectory.GetString(json, "source"));
             }
+            else if (queue is null && binding.Type.Equals("queueTrigger", StringComparison.OrdinalIgnoreCase))
+            {
+                var connection = AppDirectory.GetString(json, "connection");
+                var deferred = AppDirectory.TryGetPropertyIgnoreCase(json, "properties", out var properties)
+                    && AppDirectory.TryGetPropertyIgnoreCase(properties, "supportsDeferredBinding", out var flag)
+                    && (flag.ValueKind == JsonValueKind.True || (flag.ValueKind == JsonValueKind.String && bool.TryParse(flag.GetString(), out var on) && on));
+                queue = new QueueTriggerInfo(
+                    binding.Name,
+                    AppDirectory.GetString(json, "queueName") ?? "",
+                    string.IsNullOrWhiteSpace(connection) ? DefaultStorageConnection : connection,
+                    AppDirectory.GetString(json, "dataType"),
+                    deferred);
+            }
         }
 
-        return new FunctionInfo(name, id, bindings) { HttpTrigger = http, BlobTrigger = blob };
+        return new FunctionInfo(name, id, bindings) { HttpTrigger = http, BlobTrigger = blob, QueueTrigger = queue };
     }
 
     public static string CombineRoute(string routePrefix, string route)

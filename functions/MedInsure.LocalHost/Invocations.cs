@@ -18,17 +18,19 @@ public enum InvocationStatus
     Cancelled,
 }
 
-/// <summary>One finished invocation (for blobs: one attempt).</summary>
+/// <summary>One finished invocation (for blobs and queue messages: one attempt).</summary>
 /// <param name="FunctionName">The function invoked.</param>
 /// <param name="InvocationId">The id sent to the worker.</param>
-/// <param name="Trigger"><c>http</c> or <c>blob</c>.</param>
+/// <param name="Trigger"><c>http</c>, <c>blob</c> or <c>queue</c>.</param>
 /// <param name="StartedAt">When the host sent the invocation.</param>
 /// <param name="Duration">Until both the worker's response and, for HTTP, the forwarded response were complete.</param>
 /// <param name="Status">The outcome.</param>
-/// <param name="Attempt">1 for HTTP; the attempt number (1 to MaxDequeueCount) for blobs.</param>
+/// <param name="Attempt">1 for HTTP; the attempt number (1 to MaxDequeueCount) for blobs; the message's dequeue count for queues.</param>
 /// <param name="Error">The failure's message, if any.</param>
 /// <param name="HttpStatusCode">The status the client was sent, for HTTP.</param>
 /// <param name="BlobName">The blob, for blob triggers.</param>
+/// <param name="QueueName">The queue (as resolved), for queue triggers.</param>
+/// <param name="MessageId">The queue message's id, for queue triggers.</param>
 public sealed record InvocationRecord(
     string FunctionName,
     string InvocationId,
@@ -39,7 +41,9 @@ public sealed record InvocationRecord(
     int Attempt,
     string? Error,
     int? HttpStatusCode,
-    string? BlobName);
+    string? BlobName,
+    string? QueueName = null,
+    string? MessageId = null);
 
 /// <summary>Keeps, logs and announces finished invocations.</summary>
 internal sealed class InvocationLog(ILogger logger)
@@ -65,6 +69,17 @@ internal sealed class InvocationLog(ILogger logger)
                 Log.BlobInvocationFailed(logger, record.FunctionName, record.InvocationId, record.BlobName, record.Attempt, ms, record.Status, record.Error);
             }
         }
+        else if (record.Trigger == "queue")
+        {
+            if (record.Status == InvocationStatus.Succeeded)
+            {
+                Log.QueueInvocationSucceeded(logger, record.FunctionName, record.InvocationId, record.QueueName, record.MessageId, record.Attempt, ms);
+            }
+            else
+            {
+                Log.QueueInvocationFailed(logger, record.FunctionName, record.InvocationId, record.QueueName, record.MessageId, record.Attempt, ms, record.Status, record.Error);
+            }
+        }
         else if (record.Status == InvocationStatus.Succeeded)
         {
             Log.HttpInvocationSucceeded(logger, record.FunctionName, record.InvocationId, record.HttpStatusCode, ms);
@@ -78,7 +93,7 @@ internal sealed class InvocationLog(ILogger logger)
         {
             Completed?.Invoke(this, record);
         }
-#pragma warning disable CA1031 // A subscriber's bug must not fail the request or the blob that raised the event.
+#pragma warning disable CA1031 // A subscriber's bug must not fail the request, blob or message that raised the event.
         catch (Exception ex)
 #pragma warning restore CA1031
         {

@@ -38,11 +38,12 @@ public sealed class LocalHostStartException : Exception
 
 /// <summary>
 /// A local stand-in for the Azure Functions host that runs the real .NET isolated worker of an app: it starts the
-/// worker, drives the host side of the gRPC protocol, serves the app's HTTP functions and fires its blob triggers.
+/// worker, drives the host side of the gRPC protocol, serves the app's HTTP functions and fires its blob and queue triggers.
 /// </summary>
 public sealed class LocalFunctionsHost : IAsyncDisposable
 {
     private const string HostVersion = "4.0.0-medinsure-localhost";
+    private const string EnvironmentNameSetting = "AZURE_FUNCTIONS_ENVIRONMENT";
     private const int GrpcMaxMessageLength = int.MaxValue;
 
     private readonly LocalHostOptions _options;
@@ -56,6 +57,7 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
     private WorkerProcess? _worker;
     private HttpForwarder? _forwarder;
     private BlobTriggerPoller? _poller;
+    private QueueTriggerPoller? _queuePoller;
     private int _disposed;
 
     private LocalFunctionsHost(LocalHostOptions options, string appDirectory, ILoggerFactory loggerFactory)
@@ -68,7 +70,7 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         _invocations = new InvocationLog(loggerFactory.CreateLogger("MedInsure.LocalHost.Invocations"));
     }
 
-    /// <summary>Raised after every finished invocation (for blobs, every attempt).</summary>
+    /// <summary>Raised after every finished invocation (for blobs and queue messages, every attempt).</summary>
     public event EventHandler<InvocationRecord>? InvocationCompleted
     {
         add => _invocations.Completed += value;
@@ -130,6 +132,14 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
     /// </summary>
     public Task<int> TriggerBlobsAsync(CancellationToken cancellationToken = default) =>
         _poller?.TriggerAsync(cancellationToken) ?? Task.FromResult(0);
+
+    /// <summary>
+    /// Processes everything in the queue-trigger queues, with or without background polling: waits until every
+    /// trigger queue is empty (retries that are due later and messages the functions enqueue meanwhile included) and
+    /// nothing is in flight. Returns the invocations (attempts) that finished meanwhile.
+    /// </summary>
+    public Task<int> DrainQueuesAsync(CancellationToken cancellationToken = default) =>
+        _queuePoller?.DrainAsync(cancellationToken) ?? Task.FromResult(0);
 
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
@@ -201,6 +211,14 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         foreach (var function in Functions)
         {
             Log.FunctionLoaded(_logger, function.Name, Describe(function));
+            var ignored = function.Bindings
+                .Where(b => !b.Direction.Equals("In", StringComparison.OrdinalIgnoreCase) && !b.Type.Equals("http", StringComparison.OrdinalIgnoreCase))
+                .Select(b => $"{b.Type} ({b.Name})")
+                .ToList();
+            if (ignored.Count > 0)
+            {
+                Log.OutputBindingsIgnored(_logger, function.Name, string.Join(", ", ignored));
+            }
         }
 
         Log.FunctionsLoaded(_logger, Functions.Count, StartupDuration.TotalMilliseconds, _worker.Id);
@@ -229,6 +247,8 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
             ?? BlobTriggerProtocol.DefaultHostId(Environment.MachineName, _appDirectory);
         _poller = BlobTriggerPoller.Create(Functions, settings, _channel, _invocations, _options, hostId,
             _loggerFactory.CreateLogger("MedInsure.LocalHost.Blobs"));
+        _queuePoller = QueueTriggerPoller.Create(Functions, settings, AppDirectory.ReadQueueMessagesAreBase64(_appDirectory), _channel, _invocations, _options,
+            _loggerFactory.CreateLogger("MedInsure.LocalHost.Queues"));
 
         _forwarder = new HttpForwarder(new RouteTable(Functions), keys, _channel, WorkerHttpUri ?? new Uri("http://127.0.0.1/"), _invocations,
             () => _worker is { HasExited: false } && !_channel.Closed.IsCompleted, _loggerFactory.CreateLogger("MedInsure.LocalHost.Http"));
@@ -246,6 +266,12 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         {
             _poller.Start();
             Log.BlobPollingStarted(_logger, _poller.FunctionCount, _options.BlobPollInterval.TotalMilliseconds, hostId);
+        }
+
+        if (_options.PollQueues && _queuePoller.FunctionCount > 0)
+        {
+            _queuePoller.Start();
+            Log.QueuePollingStarted(_logger, _queuePoller.FunctionCount, _options.QueuePollInterval.TotalMilliseconds, _options.QueueMaxPollInterval.TotalMilliseconds);
         }
     }
 
@@ -269,6 +295,11 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
             if (_poller is not null)
             {
                 draining.Add(_poller.StopAsync(_options.ShutdownGracePeriod));
+            }
+
+            if (_queuePoller is not null)
+            {
+                draining.Add(_queuePoller.StopAsync(_options.ShutdownGracePeriod));
             }
 
             await Task.WhenAll(draining).ConfigureAwait(false);
@@ -302,6 +333,11 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         if (_poller is not null)
         {
             await _poller.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_queuePoller is not null)
+        {
+            await _queuePoller.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_httpServer is not null)
@@ -397,7 +433,9 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
             ? $"HTTP {(http.Methods.Count == 0 ? "*" : string.Join(",", http.Methods))} /{http.RouteTemplate} ({http.AuthLevel})"
             : function.BlobTrigger is { } blob
                 ? $"blob {blob.Path} ({blob.Connection})"
-                : string.Join(",", function.Bindings.Select(b => b.Type));
+                : function.QueueTrigger is { } queue
+                    ? $"queue {queue.QueueName} ({queue.Connection})"
+                    : string.Join(",", function.Bindings.Select(b => b.Type));
 
     /// <summary>local.settings.json Values, then the environment, then the caller's settings; "__" reads as ":".</summary>
     private IConfiguration BuildSettings(IReadOnlyDictionary<string, string> localSettings)
@@ -441,6 +479,12 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         environment["FUNCTIONS_APPLICATION_DIRECTORY"] = _appDirectory;
         environment["FUNCTIONS_WORKER_DIRECTORY"] = description.WorkerDirectory;
         environment["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated";
+        // Like func start: a local run is local development unless the settings say otherwise.
+        if (!environment.ContainsKey(EnvironmentNameSetting) && (!_options.InheritEnvironment || Environment.GetEnvironmentVariable(EnvironmentNameSetting) is null))
+        {
+            environment[EnvironmentNameSetting] = "Development";
+        }
+
         foreach (var (name, value) in _options.EnvironmentOverrides)
         {
             environment[name] = value;

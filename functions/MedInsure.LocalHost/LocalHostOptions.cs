@@ -10,6 +10,9 @@ public sealed class LocalHostOptions
     /// <summary>The configuration section the exe reads these options from.</summary>
     public const string SectionName = "LocalHost";
 
+    /// <summary>The most messages the queue service hands out at once.</summary>
+    public const int MaxQueueBatchSize = 32;
+
     /// <summary>The URL the exe listens on when none is given.</summary>
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
@@ -44,10 +47,40 @@ public sealed class LocalHostOptions
     /// <summary>Blob-trigger invocations in flight at most (the host's queue batch of 16 plus its threshold of 8).</summary>
     public int BlobConcurrency { get; set; } = 24;
 
-    /// <summary>Attempts in all for one blob before its poison message is written.</summary>
+    /// <summary>
+    /// Whether queue-trigger queues are polled in the background. On by default, also embedded: queue-triggered work
+    /// runs by itself, as it does in Azure; <see cref="LocalFunctionsHost.DrainQueuesAsync"/> waits for it either way.
+    /// </summary>
+    public bool PollQueues { get; set; } = true;
+
+    /// <summary>Pause between two polls of a queue while messages keep coming (the host's 100 ms minimum).</summary>
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Longest pause between two polls of an empty queue (the host's maxPollingInterval, 1 minute there).</summary>
+    public TimeSpan QueueMaxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Messages received at once from a queue (the host's batchSize; 1 to 32).</summary>
+    public int QueueBatchSize { get; set; } = 16;
+
+    /// <summary>
+    /// Messages of a queue in flight below which the next batch is fetched (the host's newBatchThreshold); a queue has
+    /// at most <see cref="QueueBatchSize"/> plus this many in flight. Null means half the batch size, 8 by default.
+    /// </summary>
+    public int? QueueNewBatchThreshold { get; set; }
+
+    /// <summary>
+    /// How long a received message stays invisible to other receivers; it is renewed at half-time while the
+    /// invocation runs. The host uses 10 minutes; a shorter time here brings the messages of a killed host back sooner.
+    /// </summary>
+    public TimeSpan QueueVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Attempts in all for one blob, or dequeues of one queue message, before it goes to the poison queue.</summary>
     public int MaxDequeueCount { get; set; } = 5;
 
-    /// <summary>Delay before the first retry of a failed blob invocation; it doubles for each further retry.</summary>
+    /// <summary>
+    /// Delay before the first retry of a failed blob invocation or queue message; it doubles for each further retry.
+    /// (The host retries a failed queue message at once: its visibilityTimeout is 0.)
+    /// </summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Longest delay between two attempts (the host's queue maximum polling interval).</summary>
@@ -73,6 +106,12 @@ public sealed class LocalHostOptions
         PollBlobs = ReadBool(section, nameof(PollBlobs)) ?? PollBlobs;
         BlobPollInterval = ReadDuration(section, nameof(BlobPollInterval)) ?? BlobPollInterval;
         BlobConcurrency = ReadInt(section, nameof(BlobConcurrency)) ?? BlobConcurrency;
+        PollQueues = ReadBool(section, nameof(PollQueues)) ?? PollQueues;
+        QueuePollInterval = ReadDuration(section, nameof(QueuePollInterval)) ?? QueuePollInterval;
+        QueueMaxPollInterval = ReadDuration(section, nameof(QueueMaxPollInterval)) ?? QueueMaxPollInterval;
+        QueueBatchSize = ReadInt(section, nameof(QueueBatchSize)) ?? QueueBatchSize;
+        QueueNewBatchThreshold = ReadInt(section, nameof(QueueNewBatchThreshold)) ?? QueueNewBatchThreshold;
+        QueueVisibilityTimeout = ReadDuration(section, nameof(QueueVisibilityTimeout)) ?? QueueVisibilityTimeout;
         MaxDequeueCount = ReadInt(section, nameof(MaxDequeueCount)) ?? MaxDequeueCount;
         RetryDelay = ReadDuration(section, nameof(RetryDelay)) ?? RetryDelay;
         MaxRetryDelay = ReadDuration(section, nameof(MaxRetryDelay)) ?? MaxRetryDelay;
@@ -108,6 +147,21 @@ public sealed class LocalHostOptions
             errors.Add($"{SectionName}:{nameof(BlobConcurrency)} must be at least 1.");
         }
 
+        if (QueuePollInterval <= TimeSpan.Zero || QueueMaxPollInterval < QueuePollInterval)
+        {
+            errors.Add($"{SectionName}:{nameof(QueuePollInterval)} must be positive and at most {nameof(QueueMaxPollInterval)}.");
+        }
+
+        if (QueueBatchSize is < 1 or > MaxQueueBatchSize || QueueNewBatchThreshold < 0)
+        {
+            errors.Add($"{SectionName}:{nameof(QueueBatchSize)} must be from 1 to {MaxQueueBatchSize} and {nameof(QueueNewBatchThreshold)} at least 0.");
+        }
+
+        if (QueueVisibilityTimeout < TimeSpan.FromSeconds(1) || QueueVisibilityTimeout > TimeSpan.FromDays(7))
+        {
+            errors.Add($"{SectionName}:{nameof(QueueVisibilityTimeout)} must be from 1 second to 7 days (the queue service's limits).");
+        }
+
         if (MaxDequeueCount < 1)
         {
             errors.Add($"{SectionName}:{nameof(MaxDequeueCount)} must be at least 1.");
@@ -125,6 +179,9 @@ public sealed class LocalHostOptions
 
         return errors;
     }
+
+    /// <summary>Messages of one queue in flight at most: a batch plus the new-batch threshold.</summary>
+    internal int QueueConcurrency => QueueBatchSize + (QueueNewBatchThreshold ?? QueueBatchSize / 2);
 
     private static bool? ReadBool(IConfiguration section, string key) => section[key] switch
     {

@@ -78,6 +78,12 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Warning, Message = "Executed {FunctionName} (invocation {InvocationId}, blob {BlobName}, attempt {Attempt}) in {DurationMs:0.0} ms: {Status}: {Error}")]
     public static partial void BlobInvocationFailed(ILogger logger, string functionName, string invocationId, string? blobName, int attempt, double durationMs, InvocationStatus status, string? error);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Executed {FunctionName} (invocation {InvocationId}, queue {QueueName}, message {MessageId}, dequeue count {DequeueCount}) in {DurationMs:0.0} ms: Succeeded")]
+    public static partial void QueueInvocationSucceeded(ILogger logger, string functionName, string invocationId, string? queueName, string? messageId, int dequeueCount, double durationMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Executed {FunctionName} (invocation {InvocationId}, queue {QueueName}, message {MessageId}, dequeue count {DequeueCount}) in {DurationMs:0.0} ms: {Status}: {Error}")]
+    public static partial void QueueInvocationFailed(ILogger logger, string functionName, string invocationId, string? queueName, string? messageId, int dequeueCount, double durationMs, InvocationStatus status, string? error);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "An InvocationCompleted handler threw")]
     public static partial void InvocationHandlerFailed(ILogger logger, Exception exception);
 
@@ -86,10 +92,15 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding to the worker failed for {FunctionName} (invocation {InvocationId}): {Reason}")]
     public static partial void ForwardFailed(ILogger logger, string functionName, string invocationId, string reason);
 
-    // Blobs
+    // Storage triggers
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Polling blob containers failed: {Reason}")]
-    public static partial void BlobPollFailed(ILogger logger, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Polling the {Trigger} triggers failed: {Reason}")]
+    public static partial void PollFailed(ILogger logger, string trigger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} {Trigger} invocation(s) still running after {GraceSeconds} s; stopping anyway")]
+    public static partial void DrainTimedOut(ILogger logger, int count, string trigger, double graceSeconds);
+
+    // Blobs
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Processing blob {BlobName} for {FunctionName} failed: {Reason}")]
     public static partial void BlobProcessingFailed(ILogger logger, string functionName, string blobName, string reason);
@@ -103,6 +114,26 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Error, Message = "Blob {BlobName} for {FunctionName} failed {Attempts} times; poison message written to queue {Queue}. Last error: {Error}")]
     public static partial void BlobPoisoned(ILogger logger, string functionName, string blobName, int attempts, string queue, string? error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} blob invocation(s) still running after {GraceSeconds} s; stopping anyway")]
-    public static partial void BlobDrainTimedOut(ILogger logger, int count, double graceSeconds);
+    // Queues
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Polling {Count} queue trigger(s): every {MinimumMs} ms while messages come, backing off to {MaximumMs} ms when empty")]
+    public static partial void QueuePollingStarted(ILogger logger, int count, double minimumMs, double maximumMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Processing message {MessageId} of queue {QueueName} for {FunctionName} failed: {Reason}")]
+    public static partial void QueueProcessingFailed(ILogger logger, string functionName, string queueName, string messageId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} of queue {QueueName} for {FunctionName} reached dequeue count {DequeueCount} (max {MaxDequeueCount}); moved to queue {PoisonQueue}. Last error: {Error}")]
+    public static partial void QueueMessagePoisoned(ILogger logger, string functionName, string queueName, string messageId, long dequeueCount, int maxDequeueCount, string poisonQueue, string? error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} of queue {QueueName} for {FunctionName} is not valid base64 (the host's messageEncoding); moved to queue {PoisonQueue} as it was")]
+    public static partial void QueueMessageUndecodable(ILogger logger, string functionName, string queueName, string messageId, string poisonQueue);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} of queue {QueueName} for {FunctionName} failed and the queue has no poison queue (its name ends in -poison or is too long): it stays invisible until its visibility timeout")]
+    public static partial void QueueMessageKeptInvisible(ILogger logger, string functionName, string queueName, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not keep message {MessageId} of queue {QueueName} invisible: {Reason}")]
+    public static partial void QueueRenewalFailed(ILogger logger, string queueName, string messageId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Function {FunctionName}: output binding(s) {Bindings} are not written by the local host (it writes HTTP responses only)")]
+    public static partial void OutputBindingsIgnored(ILogger logger, string functionName, string bindings);
 }

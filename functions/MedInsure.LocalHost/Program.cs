@@ -29,13 +29,23 @@ internal static partial class Program
           LocalHost:PollBlobs (true)                        poll blob-trigger containers
           LocalHost:BlobPollInterval (1s)                   pause between polls
           LocalHost:BlobConcurrency (24)                    blob invocations in flight at most
-          LocalHost:MaxDequeueCount (5)                     attempts per blob before the poison message
+          LocalHost:PollQueues (true)                       poll queue-trigger queues
+          LocalHost:QueuePollInterval (100ms), LocalHost:QueueMaxPollInterval (1s)
+                                                            pause between polls of a queue: the first while messages
+                                                            come, growing up to the second while it is empty
+          LocalHost:QueueBatchSize (16), LocalHost:QueueNewBatchThreshold (8)
+                                                            messages received at once, and in flight below which the
+                                                            next batch is fetched (at most 24 in flight per queue)
+          LocalHost:QueueVisibilityTimeout (1m)             a received message stays invisible this long, renewed at
+                                                            half-time while its invocation runs
+          LocalHost:MaxDequeueCount (5)                     attempts per blob or queue message before the poison queue
           LocalHost:RetryDelay (1s), LocalHost:MaxRetryDelay (1m)   first retry delay (doubling), and its cap
           LocalHost:StartupTimeout (60s), LocalHost:ShutdownGracePeriod (10s)
           Logging:LogLevel:<category>                       log levels, as in ASP.NET Core
         Durations are written 500ms, 2s, 1m or 00:00:02.
 
-        SIGTERM or Ctrl-C stops it: requests are drained, the worker is told to terminate (and killed if it does not), exit code 0.
+        SIGTERM or Ctrl-C stops it: requests, blob and queue invocations are drained, the worker is told to terminate
+        (and killed if it does not), exit code 0.
         Exit codes: 1 start-up failed, 2 bad arguments or app directory, 3 the worker exited on its own.
 
         """;

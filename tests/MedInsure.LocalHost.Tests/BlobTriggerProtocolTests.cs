@@ -64,10 +64,10 @@ public sealed class BlobTriggerProtocolTests
     [Fact]
     public void RetriesBackOffByDoublingUpToTheCap()
     {
-        var delays = Enumerable.Range(2, 6).Select(a => BlobTriggerProtocol.RetryDelay(a, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10))).ToArray();
+        var delays = Enumerable.Range(2, 6).Select(a => Backoff.RetryDelay(a, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10))).ToArray();
 
         Assert.Equal([1, 2, 4, 8, 10, 10], delays.Select(d => d.TotalSeconds).ToArray());
-        Assert.Equal(TimeSpan.Zero, BlobTriggerProtocol.RetryDelay(3, TimeSpan.Zero, TimeSpan.FromSeconds(10)));
+        Assert.Equal(TimeSpan.Zero, Backoff.RetryDelay(3, TimeSpan.Zero, TimeSpan.FromSeconds(10)));
     }
 
     [Fact]

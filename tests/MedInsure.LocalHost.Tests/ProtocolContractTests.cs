@@ -145,9 +145,19 @@ public sealed class ProtocolContractTests
         invocation.InputData.Add(new ParameterBinding { Name = "req", Data = new TypedData { Http = new RpcHttp() } });
         invocation.TriggerMetadata["name"] = new TypedData { String = "a.zip" };
         invocation.TriggerMetadata["Uri"] = new TypedData { Json = "\"http://x/a.zip\"" };
+        var queued = Azure.Storage.Queues.Models.QueuesModelFactory.QueueMessage("m1", "p1", new BinaryData([0x00, 0xFF]), 2);
+        var queueInvocation = new InvocationRequest { InvocationId = "inv-2", FunctionId = "fn-2", TraceContext = TraceContexts.Create() };
+        queueInvocation.InputData.Add(new ParameterBinding { Name = "bytes", Data = new TypedData { Bytes = ByteString.CopyFrom(0x00, 0xFF) } });
+        queueInvocation.InputData.Add(new ParameterBinding { Name = "text", Data = new TypedData { String = "slice" } });
+        queueInvocation.InputData.Add(new ParameterBinding { Name = "sdk", Data = new TypedData { ModelBindingData = QueueTriggerProtocol.MessageBindingData(queued) } });
+        foreach (var (name, value) in QueueTriggerProtocol.TriggerMetadata(queued))
+        {
+            queueInvocation.TriggerMetadata[name] = value;
+        }
         var messages = new IMessage[]
         {
             new StreamingMessage { RequestId = "r1", InvocationRequest = invocation },
+            new StreamingMessage { RequestId = "r5", InvocationRequest = queueInvocation },
             new StreamingMessage
             {
                 RequestId = "r2",
