@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using MedInsure.Testing.AzureLimits;
 
 namespace MedInsure.Testing;
 
@@ -10,6 +11,9 @@ namespace MedInsure.Testing;
 /// Besides the emulator's own account it serves <see cref="SpareAccounts"/> more, handed out by <see cref="NewAccount"/>:
 /// each app instance under test gets a storage account of its own, as in Azure, because the blob trigger watches the
 /// fixed container <c>dumps</c>.
+/// The table endpoint of every connection string it hands out is an <see cref="AzureTableProxy"/> that refuses what
+/// Azure Table Storage would refuse, so nothing passes a test that the real service would turn down; blobs and queues
+/// go to Azurite directly. The proxy lives as long as this Azurite: while it is stopped, the proxy answers 502.
 /// </summary>
 public sealed class Azurite : IAsyncDisposable
 {
@@ -19,6 +23,7 @@ public sealed class Azurite : IAsyncDisposable
 
     private readonly string? location;
     private Process? process;
+    private AzureTableProxy? tableProxy;
     private int accountsHandedOut;
 
     private Azurite(string? location)
@@ -31,7 +36,12 @@ public sealed class Azurite : IAsyncDisposable
 
     public int BlobPort { get; }
     public int QueuePort { get; }
+
+    /// <summary>Azurite's own table port; clients reach it through <see cref="TableProxy"/>.</summary>
     public int TablePort { get; }
+
+    /// <summary>The Azure-limits proxy in front of the table endpoint, with what passed through it.</summary>
+    public AzureTableProxy TableProxy => tableProxy ?? throw new InvalidOperationException("Azurite has not been started.");
 
     /// <summary>The emulator's own account.</summary>
     public string ConnectionString => ConnectionStringFor(DefaultAccount, AccountKey);
@@ -53,7 +63,7 @@ public sealed class Azurite : IAsyncDisposable
         $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={key};" +
         $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{account};" +
         $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{account};" +
-        $"TableEndpoint=http://127.0.0.1:{TablePort}/{account};";
+        $"TableEndpoint=http://127.0.0.1:{TableProxy.Port}/{account};";
 
     private static string SpareAccountName(int n) => $"test{n:D4}";
 
@@ -67,7 +77,17 @@ public sealed class Azurite : IAsyncDisposable
     public static async Task<Azurite> StartAsync(string? persistTo = null)
     {
         var azurite = new Azurite(persistTo);
-        await azurite.StartProcessAsync();
+        azurite.tableProxy = await AzureTableProxy.StartAsync(azurite.TablePort);
+        try
+        {
+            await azurite.StartProcessAsync();
+        }
+        catch
+        {
+            await azurite.DisposeAsync();
+            throw;
+        }
+
         return azurite;
     }
 
@@ -95,7 +115,14 @@ public sealed class Azurite : IAsyncDisposable
 
     public Task RestartAsync() => StartProcessAsync();
 
-    public async ValueTask DisposeAsync() => await StopAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        if (tableProxy is not null)
+        {
+            await tableProxy.DisposeAsync();
+        }
+    }
 
     private async Task StartProcessAsync()
     {

@@ -31,7 +31,7 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
     private readonly Lock layoutGate = new();
     private Task? layoutCheck;
 
-    private readonly Lazy<TableBatchWriter> writer = new(() => new TableBatchWriter(storage.Table(storage.Options.ArticlesTable), wire: storage.Wire));
+    private readonly Lazy<TableBatchWriter> writer = new(() => new TableBatchWriter(storage.Table(storage.Options.ArticlesTable)));
 
     public TableClient Table => storage.Table(storage.Options.ArticlesTable);
 

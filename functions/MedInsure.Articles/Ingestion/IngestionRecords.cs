@@ -31,7 +31,7 @@ public sealed class IngestionRecords(StorageProvisioner storage) : IAsyncDisposa
 
     // Concurrent dumps finish at about the same time and their records share the one partition: coalesced, a bulk
     // upload saves dozens of records a transaction instead of one each.
-    private readonly Lazy<TableBatchWriter> writer = new(() => new TableBatchWriter(storage.Table(storage.Options.IngestionsTable), wire: storage.Wire));
+    private readonly Lazy<TableBatchWriter> writer = new(() => new TableBatchWriter(storage.Table(storage.Options.IngestionsTable)));
 
     private TableClient Table => storage.Table(storage.Options.IngestionsTable);
 

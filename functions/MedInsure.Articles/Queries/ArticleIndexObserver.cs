@@ -15,10 +15,10 @@ namespace MedInsure.Articles.Queries;
 public sealed partial class ArticleIndexObserver(StorageProvisioner storage, Lazy<RegionGazetteer> regions, ILogger<ArticleIndexObserver> logger)
     : IArticleChangeObserver, IAsyncDisposable
 {
-    private readonly Lazy<CounterWriter> counters = new(() => new CounterWriter(storage.Table(storage.Options.ArticleCountsTable), deleteWhenZero: false, wire: storage.Wire));
+    private readonly Lazy<CounterWriter> counters = new(() => new CounterWriter(storage.Table(storage.Options.ArticleCountsTable), deleteWhenZero: false));
 
     // Every submit names its shard table; shard 0 only fills the writer's default.
-    private readonly Lazy<TableBatchWriter> writer = new(() => new TableBatchWriter(storage.IndexShard(0), metricName: storage.Options.Table(storage.Options.ArticleIndexTable), wire: storage.Wire));
+    private readonly Lazy<TableBatchWriter> writer = new(() => new TableBatchWriter(storage.IndexShard(0), metricName: storage.Options.Table(storage.Options.ArticleIndexTable)));
 
     public async Task OnArticleChangedAsync(StoredArticle? before, StoredArticle after, CancellationToken cancellationToken)
     {

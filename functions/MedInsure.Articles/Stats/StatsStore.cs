@@ -13,7 +13,7 @@ namespace MedInsure.Articles.Stats;
 /// </summary>
 public sealed class StatsStore(StorageProvisioner storage, Lazy<RegionGazetteer> gazetteer) : IAsyncDisposable
 {
-    private readonly Lazy<CounterWriter> counters = new(() => new CounterWriter(storage.Table(storage.Options.StatsTable), deleteWhenZero: true, wire: storage.Wire));
+    private readonly Lazy<CounterWriter> counters = new(() => new CounterWriter(storage.Table(storage.Options.StatsTable), deleteWhenZero: true));
 
     public async ValueTask DisposeAsync()
     {

@@ -6,7 +6,8 @@ namespace MedInsure.Articles.Storage;
 
 /// <summary>
 /// Coalesces counter increments from concurrent ingestions. Deltas for the same row are summed in memory per flush and
-/// written as entity-group transactions (≤100 rows of one partition), each row under its ETag, so a bulk upload costs
+/// written as entity-group transactions (≤100 rows of one partition, each body under 4 MiB by
+/// <see cref="TableLimits.EstimatedTransactionBytes"/>), each row under its ETag, so a bulk upload costs
 /// about one request per partition and flush instead of a read and a write per counter row. The rows' last written
 /// state and ETag are remembered, so a row this writer touched before is not read again, and a row it never saw is
 /// assumed new (an Add). A 412/404 (another instance changed or deleted it) or 409 (it existed after all) refuses the
@@ -16,7 +17,6 @@ namespace MedInsure.Articles.Storage;
 public sealed class CounterWriter : IAsyncDisposable
 {
     private const int MaxAttempts = 50;
-    private const int MaxBatch = 100;
     private const int MaxInFlight = 8;
 
     // Bounds the remembered rows (~200 bytes each, so ≤ ~20 MB): two generations of at most this many, so rows in use
@@ -26,7 +26,6 @@ public sealed class CounterWriter : IAsyncDisposable
     private readonly TableClient table;
     private readonly bool deleteWhenZero;
     private readonly TimeSpan linger;
-    private readonly TransactionWire? wire;
     private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task pump;
     private Dictionary<(string, string), Known> known = [];
@@ -34,18 +33,26 @@ public sealed class CounterWriter : IAsyncDisposable
     private readonly Lock gate = new();
 
     /// <param name="deleteWhenZero">Delete a row whose counters all reach zero (so group listings skip empty groups).</param>
-    /// <param name="wire">Sends transactions without the client library's request model (<see cref="StorageProvisioner.Wire"/>); absent: Azure.Data.Tables.</param>
-    public CounterWriter(TableClient table, bool deleteWhenZero, TimeSpan? linger = null, TransactionWire? wire = null)
+    public CounterWriter(TableClient table, bool deleteWhenZero, TimeSpan? linger = null)
     {
         this.table = table;
-        this.wire = wire;
         this.deleteWhenZero = deleteWhenZero;
         this.linger = linger ?? TimeSpan.FromMilliseconds(30);
         pump = Task.Run(PumpAsync);
     }
 
+    /// <exception cref="TableWriteRejectedException">(from the task) Azure would refuse the row's keys.</exception>
     public Task AddAsync(string partitionKey, string rowKey, IReadOnlyDictionary<string, long> deltas, CancellationToken cancellationToken)
     {
+        try
+        {
+            TableLimits.EnsureKeys(table.Name, partitionKey, rowKey);
+        }
+        catch (TableWriteRejectedException ex)
+        {
+            return Task.FromException(ex);
+        }
+
         var pending = new Pending(partitionKey, rowKey, deltas, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!queue.Writer.TryWrite(pending))
         {
@@ -95,7 +102,7 @@ public sealed class CounterWriter : IAsyncDisposable
 
             var batches = rows.Values.Where(r => r.Sum.Values.Any(v => v != 0))
                 .GroupBy(r => r.PartitionKey, StringComparer.Ordinal)
-                .SelectMany(p => p.Chunk(MaxBatch));
+                .SelectMany(SplitIntoBatches);
             await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = MaxInFlight }, async (batch, _) =>
             {
                 try
@@ -126,6 +133,50 @@ public sealed class CounterWriter : IAsyncDisposable
         }
     }
 
+    // ≤100 rows and 4 MiB a transaction, each row measured as written: every counter it has and the ones it gains.
+    private IEnumerable<Row[]> SplitIntoBatches(IEnumerable<Row> partition)
+    {
+        var batch = new List<Row>();
+        long bytes = 0;
+        foreach (var row in partition)
+        {
+            var size = EstimatedBytes(row);
+            if (batch.Count == TableLimits.MaxTransactionActions || (batch.Count > 0 && bytes + size > TableLimits.TransactionBudgetBytes))
+            {
+                yield return [.. batch];
+                batch.Clear();
+                bytes = 0;
+            }
+
+            batch.Add(row);
+            bytes += size;
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return [.. batch];
+        }
+    }
+
+    private int EstimatedBytes(Row row)
+    {
+        var entity = new TableEntity(row.PartitionKey, row.RowKey);
+        lock (gate)
+        {
+            foreach (var (name, _) in (known.GetValueOrDefault((row.PartitionKey, row.RowKey)) ?? older.GetValueOrDefault((row.PartitionKey, row.RowKey)))?.Counts ?? [])
+            {
+                entity[name] = 0L;
+            }
+        }
+
+        foreach (var name in row.Sum.Keys)
+        {
+            entity[name] = 0L;
+        }
+
+        return TableLimits.EstimatedTransactionBytes(new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity));
+    }
+
     private async Task ApplyAsync(Row[] batch)
     {
         // A row this writer has never seen is assumed absent and added: on a growing store most are new, and a
@@ -153,13 +204,6 @@ public sealed class CounterWriter : IAsyncDisposable
                 if (actions.Count == 1)
                 {
                     Remember(batch[0], actions[0], await ExecuteSingleAsync(actions[0]));
-                }
-                else if (wire is not null && await wire.TrySubmitAsync(table.Name, actions) is { } etags)
-                {
-                    for (var i = 0; i < batch.Length; i++)
-                    {
-                        RememberETag(batch[i], actions[i], etags[i]);
-                    }
                 }
                 else
                 {
@@ -237,10 +281,9 @@ public sealed class CounterWriter : IAsyncDisposable
         _ => await table.UpdateEntityAsync(action.Entity, action.ETag, TableUpdateMode.Merge),
     };
 
-    private void Remember(Row row, TableTransactionAction action, Response response) => RememberETag(row, action, response.Headers.ETag);
-
-    private void RememberETag(Row row, TableTransactionAction action, ETag? written)
+    private void Remember(Row row, TableTransactionAction action, Response response)
     {
+        var written = response.Headers.ETag;
         lock (gate)
         {
             if (action.ActionType != TableTransactionActionType.Delete && written is { } etag)

@@ -73,9 +73,6 @@ public sealed record StorageConnection(string? ConnectionString, Uri? BlobServic
         ? new BlobServiceClient(ConnectionString, BlobOptions())
         : new BlobServiceClient(BlobServiceUri!, Credential!, BlobOptions());
 
-    /// <summary>Transactions through the same retries and credentials as the table client; null for a SAS connection string.</summary>
-    public TransactionWire? CreateTransactionWire() => TransactionWire.For(this, TableOptions());
-
     // Short, bounded retries: the trigger (host or emulator) owns the long retry with backoff.
     private static TableClientOptions TableOptions()
     {

@@ -12,12 +12,6 @@ public sealed class StorageOptions
     /// </summary>
     public const int ArticleIndexShards = 32;
 
-    /// <summary>
-    /// Batch transactions are written by <see cref="TransactionWire"/> (a quarter of the client library's allocations
-    /// on a bulk upload); false sends them all through Azure.Data.Tables.
-    /// </summary>
-    public bool WriteTransactionsDirectly { get; set; } = true;
-
     /// <summary>Where content teams upload dumps. The blob trigger's path names it, so it is fixed and never prefixed.</summary>
     public const string DumpsContainerName = "dumps";
 

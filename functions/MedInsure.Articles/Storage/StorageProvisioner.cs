@@ -6,15 +6,12 @@ using Microsoft.Extensions.Options;
 namespace MedInsure.Articles.Storage;
 
 /// <summary>Creates the tables and containers once per process; in Azure, Bicep has created them already and this is a no-op.</summary>
-public sealed class StorageProvisioner(TableServiceClient tables, BlobServiceClient blobs, IOptions<StorageOptions> options, StorageConnection connection)
+public sealed class StorageProvisioner(TableServiceClient tables, BlobServiceClient blobs, IOptions<StorageOptions> options)
 {
     private readonly SemaphoreSlim gate = new(1, 1);
     private volatile bool done;
 
     public StorageOptions Options => options.Value;
-
-    /// <summary>What the batching writers send their transactions through (<see cref="StorageOptions.WriteTransactionsDirectly"/>).</summary>
-    public TransactionWire? Wire { get; } = options.Value.WriteTransactionsDirectly ? connection.CreateTransactionWire() : null;
 
     public async Task EnsureAsync(CancellationToken cancellationToken)
     {

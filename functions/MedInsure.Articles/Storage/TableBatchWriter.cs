@@ -23,15 +23,15 @@ public readonly record struct TableWriteResult(TableWriteStatus Status, ETag? ET
 }
 
 /// <summary>
-/// Coalesces single-entity writes from concurrent ingestions into entity-group transactions (≤100 actions, one
-/// partition), so a bulk upload costs about one request per partition and batch instead of one per article.
-/// A failed action fails alone: the rest of its batch is resubmitted. One writer may serve several tables (the index
-/// shards): batches never mix tables, but they share the requests in flight.
+/// Coalesces single-entity writes from concurrent ingestions into entity-group transactions (≤100 actions of one
+/// partition, each body under 4 MiB by <see cref="TableLimits.EstimatedTransactionBytes"/>), so a bulk upload costs
+/// about one request per partition and batch instead of one per article. A write Azure would refuse for its keys or
+/// its size fails before it is queued (<see cref="TableWriteRejectedException"/>); an action the store refuses fails
+/// alone and the rest of its batch is resubmitted. One writer may serve several tables (the index shards): batches
+/// never mix tables, but they share the requests in flight.
 /// </summary>
 public sealed class TableBatchWriter : IAsyncDisposable
 {
-    private const int MaxBatch = 100;
-
     // Few requests in flight: while they run, writes queue up and the next round's batches are fuller. More would not
     // make a single-threaded emulator faster, and 8 × 100 entities per round trip is far above what a dump needs in Azure.
     private const int MaxInFlight = 8;
@@ -39,18 +39,15 @@ public sealed class TableBatchWriter : IAsyncDisposable
     private readonly TableClient table;
     private readonly string metricName;
     private readonly TimeSpan linger;
-    private readonly TransactionWire? wire;
     private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task pump;
     private readonly SemaphoreSlim inFlight = new(MaxInFlight, MaxInFlight);
 
     /// <param name="table">Where <see cref="SubmitAsync(TableTransactionAction, CancellationToken)"/> writes.</param>
     /// <param name="metricName">The <c>table</c> tag of this writer's metrics; the default table's name when absent.</param>
-    /// <param name="wire">Sends transactions without the client library's request model (<see cref="StorageProvisioner.Wire"/>); absent: Azure.Data.Tables.</param>
-    public TableBatchWriter(TableClient table, TimeSpan? linger = null, string? metricName = null, TransactionWire? wire = null)
+    public TableBatchWriter(TableClient table, TimeSpan? linger = null, string? metricName = null)
     {
         this.table = table;
-        this.wire = wire;
         this.metricName = metricName ?? table.Name;
         this.linger = linger ?? TimeSpan.FromMilliseconds(20);
         pump = Task.Run(PumpAsync);
@@ -59,9 +56,20 @@ public sealed class TableBatchWriter : IAsyncDisposable
     public Task<TableWriteResult> SubmitAsync(TableTransactionAction action, CancellationToken cancellationToken) =>
         SubmitAsync(table, action, cancellationToken);
 
+    /// <exception cref="TableWriteRejectedException">(from the task) Azure would refuse the write for its keys or its size.</exception>
     public Task<TableWriteResult> SubmitAsync(TableClient target, TableTransactionAction action, CancellationToken cancellationToken)
     {
-        var pending = new Pending(target, action, new TaskCompletionSource<TableWriteResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            TableLimits.EnsureWritable(target.Name, action);
+        }
+        catch (TableWriteRejectedException ex)
+        {
+            return Task.FromException<TableWriteResult>(ex);
+        }
+
+        var pending = new Pending(target, action, TableLimits.EstimatedTransactionBytes(action),
+            new TaskCompletionSource<TableWriteResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(TableBatchWriter));
@@ -117,21 +125,25 @@ public sealed class TableBatchWriter : IAsyncDisposable
         }
     }
 
-    // A transaction may not touch one row twice, so a repeated row key opens a new batch.
+    // A transaction holds at most 100 actions and 4 MiB, and may not touch one row twice: an item goes into the first
+    // open batch it fits, else it opens a new one (an item over the budget on its own goes alone).
     private static IEnumerable<List<Pending>> SplitIntoBatches(IEnumerable<Pending> partition)
     {
-        var open = new List<(List<Pending> Items, HashSet<string> Keys)>();
+        var open = new List<Batch>();
         foreach (var item in partition)
         {
-            var target = open.FirstOrDefault(b => b.Items.Count < MaxBatch && !b.Keys.Contains(item.Action.Entity.RowKey));
-            if (target.Items is null)
+            var target = open.FirstOrDefault(b => b.Items.Count < TableLimits.MaxTransactionActions
+                && b.Bytes + item.Bytes <= TableLimits.TransactionBudgetBytes
+                && !b.Keys.Contains(item.Action.Entity.RowKey));
+            if (target is null)
             {
-                target = ([], new HashSet<string>(StringComparer.Ordinal));
+                target = new Batch();
                 open.Add(target);
             }
 
             target.Items.Add(item);
             target.Keys.Add(item.Action.Entity.RowKey);
+            target.Bytes += item.Bytes;
         }
 
         return open.Select(b => b.Items);
@@ -149,13 +161,6 @@ public sealed class TableBatchWriter : IAsyncDisposable
                 if (remaining.Count == 1)
                 {
                     await ExecuteSingleAsync(remaining[0]);
-                }
-                else if (wire is not null && await wire.TrySubmitAsync(target.Name, [.. remaining.Select(p => p.Action)]) is { } etags)
-                {
-                    for (var i = 0; i < remaining.Count; i++)
-                    {
-                        remaining[i].Completion.TrySetResult(new(TableWriteStatus.Succeeded, etags[i]));
-                    }
                 }
                 else
                 {
@@ -223,5 +228,15 @@ public sealed class TableBatchWriter : IAsyncDisposable
         _ => null,
     };
 
-    private sealed record Pending(TableClient Table, TableTransactionAction Action, TaskCompletionSource<TableWriteResult> Completion);
+    // Bytes: an upper bound on the room the action takes in a transaction's body.
+    private sealed record Pending(TableClient Table, TableTransactionAction Action, int Bytes, TaskCompletionSource<TableWriteResult> Completion);
+
+    private sealed class Batch
+    {
+        public List<Pending> Items { get; } = [];
+
+        public HashSet<string> Keys { get; } = new(StringComparer.Ordinal);
+
+        public long Bytes { get; set; }
+    }
 }

@@ -117,6 +117,7 @@ public sealed class CatalogApiTests(AzuriteFixture azurite)
         Assert.DoesNotContain("127.0.0.1", text);
         Assert.DoesNotContain("Exception", text);
         Assert.DoesNotContain(down.TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture), text);
+        Assert.DoesNotContain(down.TableProxy.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), text);
         await down.DisposeAsync();
     }
 

@@ -21,13 +21,11 @@ public sealed class CounterWriterTests(AzuriteFixture azurite)
         return counts;
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task ConcurrentIncrementsOverManyRowsAndPartitionsSumExactly(bool direct)
+    [Fact]
+    public async Task ConcurrentIncrementsOverManyRowsAndPartitionsSumExactly()
     {
         var table = await NewTableAsync();
-        await using var writer = new CounterWriter(table, deleteWhenZero: false, wire: WireIf(direct));
+        await using var writer = new CounterWriter(table, deleteWhenZero: false);
 
         // 3 partitions x 150 rows: more than one 100-row transaction per partition, over several flushes.
         var adds = new List<Task>();
@@ -44,15 +42,13 @@ public sealed class CounterWriterTests(AzuriteFixture azurite)
         Assert.All(Enumerable.Range(0, 450), i => Assert.Equal(5 * (i % 7 + 1), counts[$"p{i % 3}/r{i:D3}"]));
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task TwoWritersOnTheSameRowsLoseNoIncrement(bool direct)
+    [Fact]
+    public async Task TwoWritersOnTheSameRowsLoseNoIncrement()
     {
         var table = await NewTableAsync();
         // Two app instances: each remembers ETags the other keeps invalidating.
-        await using var first = new CounterWriter(table, deleteWhenZero: false, TimeSpan.FromMilliseconds(2), WireIf(direct));
-        await using var second = new CounterWriter(table, deleteWhenZero: false, TimeSpan.FromMilliseconds(3), WireIf(direct));
+        await using var first = new CounterWriter(table, deleteWhenZero: false, TimeSpan.FromMilliseconds(2));
+        await using var second = new CounterWriter(table, deleteWhenZero: false, TimeSpan.FromMilliseconds(3));
 
         var adds = new List<Task>();
         for (var round = 0; round < 20; round++)
@@ -72,13 +68,11 @@ public sealed class CounterWriterTests(AzuriteFixture azurite)
         Assert.All(counts.Values, c => Assert.Equal(20 * 3, c));
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task ARowChangedBehindTheWritersBackIsReadAgainBeforeTheNextWrite(bool direct)
+    [Fact]
+    public async Task ARowChangedBehindTheWritersBackIsReadAgainBeforeTheNextWrite()
     {
         var table = await NewTableAsync();
-        await using var writer = new CounterWriter(table, deleteWhenZero: false, wire: WireIf(direct));
+        await using var writer = new CounterWriter(table, deleteWhenZero: false);
         await writer.AddAsync("p", "row", Delta(1), CancellationToken.None);
         await writer.AddAsync("p", "other", Delta(1), CancellationToken.None);
 
@@ -97,13 +91,11 @@ public sealed class CounterWriterTests(AzuriteFixture azurite)
         Assert.Equal(6, counts["p/other"]);
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task ARowThatReachesZeroIsDeletedAndComesBackOnTheNextIncrement(bool direct)
+    [Fact]
+    public async Task ARowThatReachesZeroIsDeletedAndComesBackOnTheNextIncrement()
     {
         var table = await NewTableAsync();
-        await using var writer = new CounterWriter(table, deleteWhenZero: true, wire: WireIf(direct));
+        await using var writer = new CounterWriter(table, deleteWhenZero: true);
         await writer.AddAsync("p", "cell", Delta(3), CancellationToken.None);
         await writer.AddAsync("p", "cell", Delta(-3), CancellationToken.None);
         Assert.Empty(await CountsAsync(table));
@@ -117,13 +109,11 @@ public sealed class CounterWriterTests(AzuriteFixture azurite)
         Assert.Equal(4, (await CountsAsync(table))["p/cell"]);
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task IncrementsThatCancelOutInOneFlushWriteNothing(bool direct)
+    [Fact]
+    public async Task IncrementsThatCancelOutInOneFlushWriteNothing()
     {
         var table = await NewTableAsync();
-        await using var writer = new CounterWriter(table, deleteWhenZero: false, TimeSpan.FromMilliseconds(50), WireIf(direct));
+        await using var writer = new CounterWriter(table, deleteWhenZero: false, TimeSpan.FromMilliseconds(50));
 
         await Task.WhenAll(
             writer.AddAsync("p", "row", Delta(1), CancellationToken.None),
@@ -132,6 +122,37 @@ public sealed class CounterWriterTests(AzuriteFixture azurite)
         Assert.Empty(await CountsAsync(table));
     }
 
-    // Both transaction paths: Azure.Data.Tables alone, and TransactionWire with the library as its fallback.
-    private TransactionWire? WireIf(bool direct) => direct ? azurite.NewTransactionWire() : null;
+    [Fact]
+    public async Task RowsOfManyLongNamedCountersGoOutInTransactionsUnderFourMiB()
+    {
+        var bodies = new List<long>();
+        var table = await azurite.NewTableAsync("c", bodies);
+        await using var writer = new CounterWriter(table, deleteWhenZero: false, TimeSpan.FromMilliseconds(100));
+        // 100 rows of one partition, 100 Int64 counters each with names of 205 characters: about 45 KB of JSON a row.
+        var deltas = Enumerable.Range(0, 100).ToDictionary(i => $"C{i:D3}_" + new string('n', 200), _ => 1L);
+
+        await Task.WhenAll(Enumerable.Range(0, 100).Select(i => writer.AddAsync("p", $"r{i:D3}", deltas, CancellationToken.None)));
+
+        var rows = await table.QueryAsync<TableEntity>().ToListAsync();
+        Assert.Equal(100, rows.Count);
+        Assert.All(rows, row => Assert.All(deltas.Keys, name => Assert.Equal(1, CounterWriter.Read(row, name))));
+        Assert.InRange(bodies.Count, 2, 4);
+        Assert.All(bodies, b => Assert.InRange(b, 1, TableLimits.TransactionBudgetBytes));
+    }
+
+    [Fact]
+    public async Task KeyAzureWouldRefuseFailsThatIncrementAloneNamingTableAndKey()
+    {
+        var table = await NewTableAsync();
+        await using var writer = new CounterWriter(table, deleteWhenZero: false, TimeSpan.FromMilliseconds(50));
+
+        var refused = writer.AddAsync("p", "202612|other|a#b", Delta(1), CancellationToken.None);
+        var counted = writer.AddAsync("p", "202612|other|000000", Delta(1), CancellationToken.None);
+
+        var exception = await Assert.ThrowsAsync<TableWriteRejectedException>(() => refused);
+        Assert.Equal((table.Name, "202612|other|a#b"), (exception.Table, exception.RowKey));
+        Assert.Contains("contains '#'", exception.Message, StringComparison.Ordinal);
+        await counted;
+        Assert.Equal(new Dictionary<string, long> { ["p/202612|other|000000"] = 1 }, await CountsAsync(table));
+    }
 }
