@@ -15,6 +15,7 @@ internal static class DumpParser
     public const int MaxTitleLength = 80;
     public const int MaxShortAnswerLineLength = 20;
     public const string InferredDateWarning = "main date inferred from related items";
+    public const string MainWithoutText = "main article has no text";
 
     private const string RelatedHeading = "相关推荐";
     private const string SearchHeading = "大家都在搜";
@@ -90,7 +91,14 @@ internal static class DumpParser
             warnings.Add("no related items");
         }
 
-        articles.Add(BuildMain(page, title, 1, bodyEnd, related, mainWarnings));
+        var main = BuildMain(page, title, 1, bodyEnd, related, mainWarnings);
+        if (string.IsNullOrWhiteSpace(main.Body) && string.IsNullOrWhiteSpace(main.ShortAnswer))
+        {
+            // Stored, a title alone would be an article with nothing to read; merged, it must not blank fuller text.
+            return Fail(MainWithoutText);
+        }
+
+        articles.Add(main);
         articles.AddRange(related);
         return new PageParse(articles, warnings, searchTerms, null);
 

@@ -208,6 +208,26 @@ public sealed class PageFormatTests
         Assert.Equal("line 1 is not a title: it is 81 characters long (titles have at most 80)", reason);
     }
 
+    [Theory]
+    [InlineData("江西萍乡社保基数8400个人扣多少\n")]
+    [InlineData("江西萍乡社保基数8400个人扣多少\n\n提示:本内容不能代替面诊,如有不适请尽快就医。\n")]
+    [InlineData("江西萍乡社保基数8400个人扣多少\n提示：本内容不能代替面诊。\n相关推荐\n\n萍乡社保卡怎么激活\n\n先到银行网点激活金融功能。\n\n健康新闻 2026-10-12\n")]
+    public void MainArticleWithoutAnyTextRejectsTheDump(string page)
+    {
+        var reason = TestData.Reject(new DumpReader().ReadDump("title-only.txt", System.Text.Encoding.UTF8.GetBytes(page)));
+
+        Assert.Equal("main article has no text", reason);
+    }
+
+    [Fact]
+    public void MainArticleWithOneLineOfTextIsKept()
+    {
+        var dump = TestData.Accept(new DumpReader().ReadDump("one-line.txt", System.Text.Encoding.UTF8.GetBytes(
+            "医保卡可以借给家人用吗\n不可以\n提示：本内容不能代替面诊。\n")));
+
+        Assert.Equal("不可以", dump.Articles[0].Body);
+    }
+
     [Fact]
     public void MissingDisclaimerEndsTheBodyAtTheRelatedHeading()
     {

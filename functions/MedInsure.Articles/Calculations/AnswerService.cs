@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using MedInsure.Calculations;
 using MedInsure.Articles.Queries;
+using MedInsure.Articles.Storage;
 using MedInsure.Tagging;
 
 namespace MedInsure.Articles.Calculations;
@@ -13,12 +14,15 @@ public sealed record AnswerResponse(
     [property: Description("Short Chinese sentence; null when nothing could be computed")] string? Answer,
     [property: Description("Rates, bases and defaults used, each with its source")] IReadOnlyList<Assumption> Assumptions,
     [property: Description("What is missing for a complete answer; empty when complete")] IReadOnlyList<string> Missing,
-    [property: Description("Up to 5 stored articles on the same region and topic (either one when only one is known), newest first")] IReadOnlyList<ArticleListItem> Articles);
+    [property: Description("Up to 5 stored articles on the same region and topic (either one when only one is known), newest first")] IReadOnlyList<ArticleListItem> Articles,
+    [property: Description("What the answer had to leave out and why (e.g. related articles while storage is unreachable); empty when nothing was")] IReadOnlyList<string> Warnings);
 
 /// <summary>Answers short questions (「江西萍乡社保基数8400个人扣多少」): the region tagger resolves the place, the core computes only what verified data supports.</summary>
 public sealed class AnswerService(Lazy<IRegionTagger> regions, CalculationService calculations, RelatedArticles related)
 {
     public const int MaxArticles = 5;
+
+    public const string RelatedArticlesUnavailable = "Related articles are left out: storage is unreachable right now. The calculation does not depend on them.";
 
     public async Task<AnswerResponse> AnswerAsync(string question, DateOnly date, CancellationToken cancellationToken)
     {
@@ -31,8 +35,19 @@ public sealed class AnswerService(Lazy<IRegionTagger> regions, CalculationServic
             PensionResult p => p.ToResponse(),
             var other => other,
         };
-        var articles = await related.FindAsync(answer.Parsed.RegionCode, TopicOf(answer.Parsed.Intent), MaxArticles, cancellationToken);
-        return new(question, date, answer.Parsed, calculation, answer.Answer, answer.Assumptions, answer.Missing, [.. articles.Take(MaxArticles)]);
+        IReadOnlyList<ArticleListItem> articles = [];
+        List<string> warnings = [];
+        try
+        {
+            articles = await related.FindAsync(answer.Parsed.RegionCode, TopicOf(answer.Parsed.Intent), MaxArticles, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && ex.IsTransient())
+        {
+            // The calculation needs no storage: the answer stands, without the articles.
+            warnings.Add(RelatedArticlesUnavailable);
+        }
+
+        return new(question, date, answer.Parsed, calculation, answer.Answer, answer.Assumptions, answer.Missing, [.. articles.Take(MaxArticles)], warnings);
     }
 
     public DateOnly Today => calculations.Today;

@@ -8,8 +8,10 @@ public enum ArticleChange
 }
 
 /// <summary>
-/// How two sightings of one article combine (pure): the fullest text wins (a main article's complete body over a
-/// related item's snippet, then the longer text), the earliest date, every source once, first title kept.
+/// How two sightings of one article combine (pure). The fullest text wins: any text over none, a main article's
+/// complete body over a related item's summary, then the longer body. Ties are broken by the text itself, so the
+/// result does not depend on the order in which dumps arrive and a sighting with less text never replaces fuller
+/// text. The earliest date wins, every source is kept once, and the short answer and category are the fullest seen.
 /// </summary>
 public static class ArticleMerger
 {
@@ -20,7 +22,7 @@ public static class ArticleMerger
             return (incoming, ArticleChange.New);
         }
 
-        var takeIncomingText = IsFuller(incoming, existing);
+        var textWinner = CompareText(incoming, existing) > 0 ? incoming : existing;
         var sources = existing.Sources.ToList();
         foreach (var source in incoming.Sources)
         {
@@ -32,17 +34,18 @@ public static class ArticleMerger
 
         var merged = existing with
         {
-            Body = takeIncomingText ? incoming.Body : existing.Body,
-            IsFullText = existing.IsFullText || incoming.IsFullText,
-            Tags = takeIncomingText ? incoming.Tags : existing.Tags,
-            Flags = takeIncomingText ? incoming.Flags : existing.Flags,
-            ShortAnswer = existing.ShortAnswer ?? incoming.ShortAnswer,
-            Category = existing.Category ?? incoming.Category,
+            Title = textWinner.Title,
+            Body = textWinner.Body,
+            IsFullText = textWinner.IsFullText,
+            Tags = textWinner.Tags,
+            Flags = textWinner.Flags,
+            ShortAnswer = Fuller(existing.ShortAnswer, incoming.ShortAnswer),
+            Category = Fuller(existing.Category, incoming.Category),
             Date = Earliest(existing.Date, incoming.Date),
             Sources = sources,
         };
 
-        var changed = takeIncomingText
+        var changed = !ReferenceEquals(textWinner, existing)
             || merged.ShortAnswer != existing.ShortAnswer
             || merged.Category != existing.Category
             || merged.Date != existing.Date
@@ -60,14 +63,45 @@ public static class ArticleMerger
         return (merged with { UpdatedAt = incoming.UpdatedAt, UpdatedBy = incoming.UpdatedBy }, ArticleChange.Updated);
     }
 
-    private static bool IsFuller(StoredArticle incoming, StoredArticle existing)
+    /// <summary>Orders sightings by how full their text is; 0 only for the same text (and title).</summary>
+    public static int CompareText(StoredArticle a, StoredArticle b)
     {
-        if (incoming.IsFullText != existing.IsFullText)
+        var order = HasText(a).CompareTo(HasText(b));
+        if (order == 0)
         {
-            return incoming.IsFullText;
+            order = a.IsFullText.CompareTo(b.IsFullText);
         }
 
-        return incoming.Body.Length > existing.Body.Length;
+        if (order == 0)
+        {
+            order = a.Body.Length.CompareTo(b.Body.Length);
+        }
+
+        if (order == 0)
+        {
+            order = string.CompareOrdinal(a.Body, b.Body);
+        }
+
+        return order != 0 ? order : string.CompareOrdinal(a.Title, b.Title);
+    }
+
+    private static bool HasText(StoredArticle article) => !string.IsNullOrWhiteSpace(article.Body);
+
+    // Longer wins, then the ordinal greater: commutative, so the order of sightings does not matter.
+    private static string? Fuller(string? a, string? b)
+    {
+        if (string.IsNullOrWhiteSpace(a))
+        {
+            return string.IsNullOrWhiteSpace(b) ? a ?? b : b;
+        }
+
+        if (string.IsNullOrWhiteSpace(b))
+        {
+            return a;
+        }
+
+        var order = a.Length != b.Length ? a.Length.CompareTo(b.Length) : string.CompareOrdinal(a, b);
+        return order >= 0 ? a : b;
     }
 
     private static DateOnly? Earliest(DateOnly? a, DateOnly? b) =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 
@@ -6,8 +5,9 @@ namespace MedInsure.Functions.Http;
 
 /// <summary>
 /// An HTTP function that throws answers an RFC 9457 problem instead of an empty error: 503 with Retry-After when storage
-/// is unreachable or throttled (the client should come back), 500 with a trace id otherwise, never exception details.
-/// Other triggers rethrow, so the host retries them.
+/// is unreachable or throttled (the client should come back), 500 otherwise, never exception details. The problem
+/// details service adds the request's W3C trace (<c>traceId</c>), under which the failure is logged. Other triggers
+/// rethrow, so the host retries them.
 /// </summary>
 internal sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddleware> logger) : IFunctionsWorkerMiddleware
 {
@@ -21,8 +21,6 @@ internal sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMid
         }
         catch (Exception ex) when (context.GetHttpContext() is { Response.HasStarted: false } http && !http.RequestAborted.IsCancellationRequested)
         {
-            var traceId = Activity.Current?.TraceId.ToString() ?? context.InvocationId;
-            var extensions = new Dictionary<string, object?> { ["traceId"] = traceId };
             if (ex.IsTransient())
             {
                 StorageUnavailable(ex, context.FunctionDefinition.Name, context.InvocationId);
@@ -30,8 +28,7 @@ internal sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMid
                 context.GetInvocationResult().Value = TypedResults.Problem(
                     title: "Service Unavailable",
                     detail: "Storage is unreachable or busy. Try again shortly.",
-                    statusCode: StatusCodes.Status503ServiceUnavailable,
-                    extensions: extensions);
+                    statusCode: StatusCodes.Status503ServiceUnavailable);
                 return;
             }
 
@@ -39,8 +36,7 @@ internal sealed partial class ProblemDetailsMiddleware(ILogger<ProblemDetailsMid
             context.GetInvocationResult().Value = TypedResults.Problem(
                 title: "Internal Server Error",
                 detail: "The request could not be completed.",
-                statusCode: StatusCodes.Status500InternalServerError,
-                extensions: extensions);
+                statusCode: StatusCodes.Status500InternalServerError);
         }
     }
 

@@ -6,6 +6,37 @@ public sealed class AnswerApiTests(AzuriteFixture azurite)
         client.GetAsync("/api/answer?q=" + Uri.EscapeDataString(question) + (date is null ? "" : "&date=" + date));
 
     [Fact]
+    public async Task WithStorageDownAnswersAndCalculationsStillWorkAndDataRoutesAnswer503WithRetryAfter()
+    {
+        var down = await Azurite.StartAsync();
+        await using var app = await MedInsureApplication.StartAsync(down);
+        await down.StopAsync();
+        var client = app.CreateKeyedClient();
+
+        var answer = await AskAsync(client, "江西萍乡社保基数8400个人扣多少");
+        var calc = await client.PostAsJsonAsync("/api/calc/contributions", new { @base = 8400 });
+        var topics = await client.GetAsync("/api/topics");
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var body = await answer.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("养老保险672.00元（8%）", body.GetProperty("answer").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, body.GetProperty("articles").GetArrayLength());
+        Assert.Equal(AnswerService.RelatedArticlesUnavailable, Assert.Single(body.GetProperty("warnings").EnumerateArray()).GetString());
+        Assert.Equal(HttpStatusCode.OK, calc.StatusCode);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, topics.StatusCode);
+        Assert.Equal("application/problem+json", topics.Content.Headers.ContentType?.MediaType);
+        Assert.True(topics.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        var problem = await topics.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(503, problem.GetProperty("status").GetInt32());
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", problem.GetProperty("traceId").GetString());
+        var text = problem.GetRawText();
+        Assert.DoesNotContain("Exception", text);
+        Assert.DoesNotContain("127.0.0.1", text);
+        await down.DisposeAsync();
+    }
+
+    [Fact]
     public async Task PingxiangQuestionStatesTheNationalPartAndWhatIsMissingWithoutBorrowingAnotherRegion()
     {
         await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
@@ -18,6 +49,7 @@ public sealed class AnswerApiTests(AzuriteFixture azurite)
         Assert.Equal("360300", parsed.GetProperty("regionCode").GetString());
         Assert.Equal(8400m, parsed.GetProperty("baseAmount").GetDecimal());
         Assert.Equal("contributions-employee", parsed.GetProperty("intent").GetString());
+        Assert.Equal(0, body.GetProperty("warnings").GetArrayLength());
 
         var answer = body.GetProperty("answer").GetString()!;
         Assert.Contains("养老保险672.00元（8%）", answer, StringComparison.Ordinal);

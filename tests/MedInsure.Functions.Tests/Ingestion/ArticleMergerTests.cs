@@ -1,3 +1,4 @@
+using CsCheck;
 using MedInsure.Articles.Ingestion;
 
 namespace MedInsure.Functions.Tests.Ingestion;
@@ -62,6 +63,58 @@ public sealed class ArticleMergerTests
 
         Assert.Same(stored, merged);
         Assert.Equal(ArticleChange.Unchanged, change);
+    }
+
+    [Fact]
+    public void TitleOnlySightingNeverBlanksStoredText()
+    {
+        var summary = Article("个人每月缴纳养老保险672元。", fullText: false, new DateOnly(2026, 10, 20), "000.txt", 3, "i1");
+        var titleOnly = Article("", fullText: true, null, "only-title.txt", 0, "i2");
+
+        var (merged, change) = ArticleMerger.Merge(summary, titleOnly);
+        var (again, _) = ArticleMerger.Merge(titleOnly, summary);
+
+        Assert.Equal("个人每月缴纳养老保险672元。", merged.Body);
+        Assert.False(merged.IsFullText);
+        Assert.Equal(ArticleChange.Updated, change);
+        Assert.Equal(2, merged.Sources.Count);
+        Assert.Equal(merged.Body, again.Body);
+        Assert.False(again.IsFullText);
+    }
+
+    [Fact]
+    public void FullestTextWinsWhateverTheOrderAndReplayingChangesNothing()
+    {
+        string[] bodies = ["", "摘要。", "摘要更长一些。", "完整正文：按基数8400元计算。", "完整正文：按基数8400元计算，个人缴纳8%。"];
+        var sighting = Gen.Select(Gen.Int[0, bodies.Length - 1], Gen.Bool, Gen.Int[0, 3], Gen.Int[0, 2], Gen.Int[0, 4], Gen.Int[0, 2])
+            .Select((body, full, day, dump, position, answer) => Article(
+                bodies[body], full, day == 0 ? null : new DateOnly(2026, 10, day), $"d{dump}.txt", position, $"i{dump}{position}",
+                answer == 0 ? null : new string('能', answer)) with { Category = answer == 2 ? "健康新闻" : null });
+
+        Gen.Select(sighting.List[1, 8], Gen.Int.Array[8]).Sample((sightings, keys) =>
+        {
+            var shuffled = sightings.Select((s, i) => (s, keys[i % keys.Length] ^ i)).OrderBy(p => p.Item2).Select(p => p.s).ToList();
+            var stored = Fold(sightings);
+            var other = Fold(shuffled);
+
+            var fullest = sightings.Aggregate((a, b) => ArticleMerger.CompareText(b, a) > 0 ? b : a);
+            Assert.Equal(fullest.Body, stored.Body);
+            Assert.Equal(fullest.IsFullText, stored.IsFullText);
+            Assert.Equal(sightings.Min(s => s.Date), stored.Date);
+            Assert.Equal(sightings.Select(s => (s.Sources[0].Dump, s.Sources[0].Position)).ToHashSet(), stored.Sources.Select(s => (s.Dump, s.Position)).ToHashSet());
+            Assert.Equal(
+                (stored.Title, stored.Body, stored.IsFullText, stored.ShortAnswer, stored.Category, stored.Date),
+                (other.Title, other.Body, other.IsFullText, other.ShortAnswer, other.Category, other.Date));
+
+            // Every sighting seen again, in either order, leaves the stored article as it is.
+            foreach (var replay in shuffled.Concat(sightings))
+            {
+                Assert.Same(stored, ArticleMerger.Merge(stored, replay).Merged);
+            }
+        }, iter: 2000);
+
+        static StoredArticle Fold(IEnumerable<StoredArticle> sightings) =>
+            sightings.Aggregate((StoredArticle?)null, (stored, next) => ArticleMerger.Merge(stored, next).Merged)!;
     }
 
     [Fact]

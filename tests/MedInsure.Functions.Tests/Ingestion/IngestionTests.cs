@@ -144,6 +144,34 @@ public sealed class IngestionTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ATitleOnlyDumpIsQuarantinedAndNeverErasesTheTextAnEarlierDumpStored()
+    {
+        await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
+        var sample = File.ReadAllBytes(Directory.GetFiles(Path.Combine(RepoPaths.Shared, "samples"), "000_*.txt").Single());
+        await app.UploadAsync("sample-000.txt", sample);
+        await app.TriggerAsync();
+        var client = app.CreateKeyedClient();
+        var id = ArticleIdentity.IdFor(TestDumps.SharedTitle);
+        var before = await client.GetFromJsonAsync<JsonElement>($"/api/articles/{id}");
+        Assert.Contains("养老保险个人扣 672 元", before.GetProperty("text").GetString());
+
+        await app.UploadAsync("title-only.txt", TestDumps.SharedTitle + "\n");
+        await app.TriggerAsync();
+        await app.UploadAsync("sample-000-again.txt", sample);
+        await app.TriggerAsync();
+
+        var records = (await client.GetFromJsonAsync<JsonElement>("/api/ingestions")).GetProperty("items").EnumerateArray().ToList();
+        var titleOnly = records.Single(r => r.GetProperty("dump").GetString() == "title-only.txt");
+        Assert.Equal(("rejected", "main article has no text"), (titleOnly.GetProperty("status").GetString(), titleOnly.GetProperty("reason").GetString()));
+        Assert.True((await app.Quarantine.GetBlobClient("title-only.txt").ExistsAsync()).Value);
+        var after = await client.GetFromJsonAsync<JsonElement>($"/api/articles/{id}");
+        Assert.Equal(before.GetProperty("text").GetString(), after.GetProperty("text").GetString());
+        Assert.Equal(before.GetProperty("isFullText").GetBoolean(), after.GetProperty("isFullText").GetBoolean());
+        Assert.Equal(["sample-000-again.txt", "sample-000.txt"], after.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("dump").GetString()).Order());
+        Assert.Equal("succeeded", records.Single(r => r.GetProperty("dump").GetString() == "sample-000-again.txt").GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task BadDumpIsQuarantinedWithItsReasonAndOtherDumpsAreUnaffected()
     {
         await using var app = await MedInsureApplication.StartAsync(azurite.Azurite);
