@@ -36,6 +36,11 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
+@description('Key that signs the paging tokens, the same on every instance. Generated once per azd environment by the preprovision hook (scripts/preprovision.sh) and kept in the environment as PAGING_SECRET; stored in Key Vault, never in an output.')
+@secure()
+@minLength(32)
+param pagingSecret string
+
 @description('Optional override: resource group name.')
 param resourceGroupName string = ''
 
@@ -56,6 +61,9 @@ param planName string = ''
 
 @description('Optional override: function app name (globally unique host name).')
 param functionAppName string = ''
+
+@description('Optional override: Key Vault name (3-24 letters, digits and hyphens, globally unique).')
+param keyVaultName string = ''
 
 @description('Optional override: Event Grid system topic name.')
 param eventGridSystemTopicName string = ''
@@ -84,7 +92,6 @@ var appContainers = {
 var appTables = {
   Articles: 'articles'
   ArticleIndex: 'articleindex' // name prefix only: the index lives in the shard tables below
-  ArticleCounts: 'articlecounts'
   Ingestions: 'ingestions'
   Stats: 'stats'
 }
@@ -132,6 +139,17 @@ module monitoring 'app/monitoring.bicep' = {
   }
 }
 
+module keyVault 'app/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    name: !empty(keyVaultName) ? keyVaultName : '${abbrs.keyVaultVaults}${resourceToken}'
+    location: location
+    tags: tags
+    pagingSecret: pagingSecret
+  }
+}
+
 // Storage names the app reads, besides the identity, storage and telemetry settings that function.bicep sets.
 // Documented in README.md, "Deploy to Azure".
 var appSettings = union(
@@ -158,7 +176,15 @@ module function 'app/function.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     appSettings: appSettings
+    // Settings read from Key Vault. The app refuses to start outside local development without Paging:Secret.
+    keyVaultSettings: {
+      Paging__Secret: keyVault.outputs.pagingKeyUri
+    }
   }
+  // The app identity can read the vault before the site first resolves its Key Vault references.
+  dependsOn: [
+    rbac
+  ]
 }
 
 module rbac 'app/rbac.bicep' = {
@@ -167,6 +193,7 @@ module rbac 'app/rbac.bicep' = {
   params: {
     storageAccountName: storage.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
+    keyVaultName: keyVault.outputs.name
     appPrincipalId: identity.outputs.principalId
     deployerPrincipalId: grantDeployerDataAccess ? (!empty(principalId) ? principalId : deployer().objectId) : ''
     deployerPrincipalType: principalType
@@ -195,6 +222,7 @@ output AZURE_USER_ASSIGNED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 output AZURE_STORAGE_TABLE_ENDPOINT string = storage.outputs.tableEndpoint
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output STORAGE_DUMPS_CONTAINER string = appContainers.Dumps
 output EVENT_GRID_SYSTEM_TOPIC_NAME string = eventGrid.outputs.name
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName

@@ -71,10 +71,6 @@ CLI="dotnet functions/MedInsure.Cli/bin/Release/net10.0/MedInsure.Cli.dll"
 KEY=$(cat "$RUN/function-key")
 ADMIN_KEY=$(cat "$RUN/admin-key")
 
-# Data kept from an earlier run may predate the current article layout; a no-op otherwise.
-step "Checking the stored articles' layout"
-$CLI migrate
-
 step "Starting the local Functions host and the worker on $APP_URL (log: $RUN/app.log)"
 FunctionKeys__default=$KEY FunctionKeys__admin=$ADMIN_KEY AzureWebJobsStorage=UseDevelopmentStorage=true \
   nohup scripts/serve.sh --no-build --urls "$APP_URL" > "$RUN/app.log" 2>&1 &

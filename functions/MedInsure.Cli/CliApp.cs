@@ -7,7 +7,7 @@ namespace MedInsure.Cli;
 
 /// <summary>
 /// The content teams' and analysts' command line: <c>parse</c>, <c>ingest</c>, <c>classify</c>, <c>retag</c>,
-/// <c>migrate</c>, <c>stats export|recount</c> and <c>calc &lt;calculator&gt;</c>.
+/// <c>reindex</c>, <c>recount</c>, <c>stats export|recount</c> and <c>calc &lt;calculator&gt;</c>.
 /// </summary>
 public static class CliApp
 {
@@ -74,7 +74,8 @@ public static class CliApp
             IngestCommand.Create(cli),
             ClassifyCommand.Create(cli),
             RetagCommand.Create(cli),
-            MigrateCommand.Create(cli),
+            RebuildCommands.Reindex(cli),
+            RebuildCommands.Recount(cli),
             StatsCommand.Create(cli),
             CalcCommand.Create(cli),
         };

@@ -50,6 +50,9 @@ param maximumInstanceCount int
 @description('Settings the application itself reads (merged over baseSettings).')
 param appSettings object = {}
 
+@description('Settings whose value stays in Key Vault: setting name -> secret URI. The platform resolves each one as the app identity, which needs Key Vault Secrets User on the vault.')
+param keyVaultSettings object = {}
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -82,6 +85,9 @@ var baseSettings = {
   AZURE_CLIENT_ID: identityClientId
 }
 
+// Key Vault references: the site holds only the reference, and the platform hands the app the secret's value.
+var keyVaultReferences = toObject(items(keyVaultSettings), s => s.key, s => '@Microsoft.KeyVault(SecretUri=${s.value})')
+
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   name: functionAppName
   location: location
@@ -96,6 +102,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // The site has no system-assigned identity, so Key Vault references are told which identity resolves them. Flex
+    // Consumption supports Key Vault references, resolved with the user-assigned identity named here (App Service
+    // docs, "Use Key Vault references as app settings"). Its docs ("Considerations") excluded only vaults behind
+    // network restrictions, a limit lifted in October 2025; keyvault.bicep keeps the vault on its public endpoint.
+    keyVaultReferenceIdentity: identityId
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
@@ -128,7 +139,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
 
   resource settings 'config' = {
     name: 'appsettings'
-    properties: union(baseSettings, appSettings)
+    properties: union(baseSettings, appSettings, keyVaultReferences)
   }
 }
 

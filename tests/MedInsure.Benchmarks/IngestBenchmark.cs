@@ -332,7 +332,7 @@ internal static class IngestBenchmark
             Console.WriteLine($"first round's ingestion added or changed, after the warm-up's {Seed.Count:N0} batches written untimed:");
             Console.WriteLine($"  {Count(t => t == Names.ArticlesTable):N0} article entities ({ArticleKb:F1} KB avg) + {Count(t => t == Names.IngestionsTable):N0} ingestion rows + " +
                 $"{Count(t => t.StartsWith(Names.ArticleIndexTable, StringComparison.Ordinal)):N0} index rows in {ArticleIndex.Shards} shard tables + " +
-                $"{Count(t => t == Names.ArticleCountsTable):N0} count rows + {Count(t => t == Names.StatsTable):N0} statistics cells = {Entities:N0} entities");
+                $"{Count(t => t == Names.StatsTable):N0} statistics rows = {Entities:N0} entities");
             Console.WriteLine("  arrival order: each table's rows shuffled (ingestion meets ids, which are hashes, in no order), batches shuffled;");
             Console.WriteLine("  key order: rows as a table scan returns them, so every insert lands after the last key. Azurite (LokiJS) has a fast");
             Console.WriteLine("  path for that (no binary search, no array shift), which Azure Table Storage does not: the target uses arrival order.");

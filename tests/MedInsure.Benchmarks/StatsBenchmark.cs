@@ -47,7 +47,7 @@ internal static class StatsBenchmark
         var smallStore = new StatsStore(smallStorage, small.GetRequiredService<Lazy<RegionGazetteer>>());
         var articles = small.GetRequiredService<ArticleStore>();
         watch.Restart();
-        var recount = await smallStore.RecountAsync(articles, null, CancellationToken.None);
+        var recount = await small.GetRequiredService<MedInsure.Articles.Rebuild.DerivedRebuild>().RecountAsync(null, CancellationToken.None);
         Console.WriteLine($"recount of {recount.Articles:N0} articles wrote {recount.Cells:N0} cells (all grains) in {watch.Elapsed.TotalSeconds:0.0} s");
 
         // 1,000,000 articles' worth of aggregates on the same grid, written directly (month and province-month grains).

@@ -10,8 +10,8 @@ public sealed class HelpTests
         var run = await CommandLine.RunAsync(help);
 
         Assert.Equal((0, ""), (run.Code, run.Stderr));
-        Assert.StartsWith("usage: MedInsure.Cli <parse|ingest|classify|retag|migrate|stats|calc>", run.Stdout, StringComparison.Ordinal);
-        foreach (var command in new[] { "parse", "ingest", "classify", "retag", "migrate", "stats", "calc" })
+        Assert.StartsWith("usage: MedInsure.Cli <parse|ingest|classify|retag|reindex|recount|stats|calc>", run.Stdout, StringComparison.Ordinal);
+        foreach (var command in new[] { "parse", "ingest", "classify", "retag", "reindex", "recount", "stats", "calc" })
         {
             Assert.Contains(run.Lines, line => line.StartsWith($"  {command}  ", StringComparison.Ordinal));
         }
@@ -24,7 +24,8 @@ public sealed class HelpTests
     [InlineData("ingest", "--no-process|--timeout SECONDS|PATH")]
     [InlineData("classify", "FILE|-")]
     [InlineData("retag", "")]
-    [InlineData("migrate", "")]
+    [InlineData("reindex", "")]
+    [InlineData("recount", "")]
     [InlineData("stats", "export|recount")]
     [InlineData("stats export", "--out FILE|--by GROUPS|--level province|city|county|--format csv|json|--from DATE|--to DATE|--topic CODES|--region CODE|--flag CODE|any|--totals")]
     [InlineData("stats recount", "")]

@@ -17,7 +17,7 @@ public sealed class UsageErrorTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
         Assert.Equal((2, ""), (run.Code, run.Stdout));
         var kind = command.StartsWith('-') ? "option" : "command";
-        Assert.StartsWith($"MedInsure.Cli: unknown {kind} '{command}'{Environment.NewLine}usage: MedInsure.Cli <parse|ingest|classify|retag|migrate|stats|calc>", run.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith($"MedInsure.Cli: unknown {kind} '{command}'{Environment.NewLine}usage: MedInsure.Cli <parse|ingest|classify|retag|reindex|recount|stats|calc>", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("  calc ", run.Stderr, StringComparison.Ordinal);
     }
 
@@ -37,7 +37,8 @@ public sealed class UsageErrorTests
         ["ingest"] = "usage: ingest ",
         ["classify"] = "usage: classify ",
         ["retag"] = "usage: retag",
-        ["migrate"] = "usage: migrate",
+        ["reindex"] = "usage: reindex",
+        ["recount"] = "usage: recount",
         ["stats"] = "usage: stats <export|recount>",
         ["calc"] = "usage: calc <contributions|housing-fund|pension|medical-account|outpatient>",
     };
@@ -54,7 +55,7 @@ public sealed class UsageErrorTests
     [InlineData("classify a.jsonl b.jsonl", "classify: unexpected argument 'b.jsonl'", "usage: classify [FILE|-]")]
     [InlineData("classify /nonexistent/lines.jsonl", "classify: /nonexistent/lines.jsonl: file not found", "usage: classify ")]
     [InlineData("retag --all", "retag: unknown option '--all'", "usage: retag")]
-    [InlineData("migrate now", "migrate: unexpected argument 'now'", "usage: migrate")]
+    [InlineData("reindex now", "reindex: unexpected argument 'now'", "usage: reindex")]
     [InlineData("stats", "stats: missing subcommand", "usage: stats <export|recount>")]
     [InlineData("stats bogus", "stats: unknown subcommand 'bogus'", "usage: stats <export|recount>")]
     [InlineData("stats export --by topic", "stats export: --out FILE is required", "       stats export --out FILE ")]

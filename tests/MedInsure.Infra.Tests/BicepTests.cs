@@ -91,7 +91,7 @@ public sealed partial class BicepTests(BicepFixture bicep) : IClassFixture<Bicep
         var tables = main["appTables"]!.AsObject().Select(p => Str(p.Value)).ToList();
 
         Assert.Equal(new[] { "dumps", "quarantine", "article-bodies" }, containers);
-        Assert.Equal(new[] { "articles", "articleindex", "articlecounts", "ingestions", "stats" }, tables);
+        Assert.Equal(new[] { "articles", "articleindex", "ingestions", "stats" }, tables);
         var shards = main["copy"]!.AsArray().Single(c => Str(c!["name"]) == "indexShardTables")!;
         // StorageOptions.ArticleIndexShards in the app (not referenced here: see the csproj).
         Assert.Equal("[length(range(0, 32))]", Str(shards["count"]));
@@ -132,12 +132,12 @@ public sealed partial class BicepTests(BicepFixture bicep) : IClassFixture<Bicep
     }
 
     [Fact]
-    public void SiteAppSettingsAreTheBaseSettingsMergedWithTheAppStorageNames()
+    public void SiteAppSettingsAreTheBaseSettingsMergedWithTheAppStorageNamesAndKeyVaultReferences()
     {
         var config = Assert.Single(bicep.ResourcesOfType("Microsoft.Web/sites/config"));
 
         Assert.EndsWith("'appsettings')]", Str(config["name"]), StringComparison.Ordinal);
-        Assert.Equal("[union(variables('baseSettings'), parameters('appSettings'))]", Str(config["properties"]));
+        Assert.Equal("[union(variables('baseSettings'), parameters('appSettings'), variables('keyVaultReferences'))]", Str(config["properties"]));
         Assert.Equal("[variables('appSettings')]", Str(FunctionModule()["properties"]?["parameters"]?["appSettings"]?["value"]));
     }
 
@@ -168,7 +168,7 @@ public sealed partial class BicepTests(BicepFixture bicep) : IClassFixture<Bicep
     }
 
     [Fact]
-    public void EveryRoleAssignmentIsScopedToTheStorageAccountOrAppInsights()
+    public void EveryRoleAssignmentIsScopedToTheStorageAccountAppInsightsOrKeyVault()
     {
         var assignments = bicep.AllResources()
             .Where(r => Str(r.Resource["type"]) == "Microsoft.Authorization/roleAssignments")
@@ -184,6 +184,10 @@ public sealed partial class BicepTests(BicepFixture bicep) : IClassFixture<Bicep
                 Assert.Subset(
                     new HashSet<string>([StorageBlobDataOwner, StorageBlobDataContributor, StorageQueueDataContributor, StorageTableDataContributor, StorageAccountContributor]),
                     a.Roles);
+            }
+            else if (a.Scope.Contains("'Microsoft.KeyVault/vaults'", StringComparison.Ordinal))
+            {
+                Assert.Equal(KeyVaultSecretsUser, Assert.Single(a.Roles));
             }
             else
             {

@@ -8,7 +8,8 @@ namespace MedInsure.Testing;
 /// <summary>
 /// A real Azurite (the npm package pinned in the repo's package.json) on free loopback ports. In memory by default;
 /// with a folder it persists, so a test can stop and restart it to simulate a storage outage.
-/// Besides the emulator's own account it serves <see cref="SpareAccounts"/> more, handed out by <see cref="NewAccount"/>:
+/// Tables are reached through <see cref="TableProxy"/>, which refuses what Azure Table Storage would; blobs through
+/// <see cref="BlobProxy"/>; both let tests inject failures. Besides the emulator's own account it serves <see cref="SpareAccounts"/> more, handed out by <see cref="NewAccount"/>:
 /// each app instance under test gets a storage account of its own, as in Azure, because the blob trigger watches the
 /// fixed container <c>dumps</c>.
 /// The table endpoint of every connection string it hands out is an <see cref="AzureTableProxy"/> that refuses what
@@ -24,6 +25,7 @@ public sealed class Azurite : IAsyncDisposable
     private readonly string? location;
     private Process? process;
     private AzureTableProxy? tableProxy;
+    private AzureTableProxy? blobProxy;
     private int accountsHandedOut;
 
     private Azurite(string? location)
@@ -43,6 +45,9 @@ public sealed class Azurite : IAsyncDisposable
     /// <summary>The Azure-limits proxy in front of the table endpoint, with what passed through it.</summary>
     public AzureTableProxy TableProxy => tableProxy ?? throw new InvalidOperationException("Azurite has not been started.");
 
+    /// <summary>Forwards the blob endpoint unchanged but for the faults tests inject (Azure's blob limits are not modelled).</summary>
+    public AzureTableProxy BlobProxy => blobProxy ?? throw new InvalidOperationException("Azurite has not been started.");
+
     /// <summary>The emulator's own account.</summary>
     public string ConnectionString => ConnectionStringFor(DefaultAccount, AccountKey);
 
@@ -61,7 +66,7 @@ public sealed class Azurite : IAsyncDisposable
 
     private string ConnectionStringFor(string account, string key) =>
         $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={key};" +
-        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{account};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobProxy.Port}/{account};" +
         $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{account};" +
         $"TableEndpoint=http://127.0.0.1:{TableProxy.Port}/{account};";
 
@@ -78,6 +83,7 @@ public sealed class Azurite : IAsyncDisposable
     {
         var azurite = new Azurite(persistTo);
         azurite.tableProxy = await AzureTableProxy.StartAsync(azurite.TablePort);
+        azurite.blobProxy = await AzureTableProxy.StartAsync(azurite.BlobPort, tableRules: false);
         try
         {
             await azurite.StartProcessAsync();
@@ -121,6 +127,11 @@ public sealed class Azurite : IAsyncDisposable
         if (tableProxy is not null)
         {
             await tableProxy.DisposeAsync();
+        }
+
+        if (blobProxy is not null)
+        {
+            await blobProxy.DisposeAsync();
         }
     }
 

@@ -47,6 +47,8 @@ public static class ArticleEntityMapper
             ["UpdatedAt"] = article.UpdatedAt,
             ["CreatedBy"] = article.CreatedBy,
             ["UpdatedBy"] = article.UpdatedBy,
+            ["Version"] = article.Version,
+            ["PriorDerived"] = article.PriorDerived.Count == 0 ? null : JsonSerializer.Serialize(article.PriorDerived, Json),
         };
 
         WriteChunks(entity, "Body", bodyBlob is null ? article.Body : Preview(article.Body), 4);
@@ -85,6 +87,8 @@ public static class ArticleEntityMapper
             UpdatedAt = entity.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue,
             CreatedBy = entity.GetString("CreatedBy") ?? "",
             UpdatedBy = entity.GetString("UpdatedBy") ?? "",
+            Version = entity.GetInt64("Version") ?? 0,
+            PriorDerived = entity.GetString("PriorDerived") is { } prior ? JsonSerializer.Deserialize<List<DerivedState>>(prior, Json) ?? [] : [],
         };
     }
 

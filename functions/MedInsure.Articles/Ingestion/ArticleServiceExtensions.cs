@@ -33,6 +33,8 @@ public static class ArticleServiceExtensions
         services.AddSingleton<StatsService>();
         services.AddSingleton<IArticleChangeObserver, StatsObserver>();
 
+        services.AddSingleton<MedInsure.Articles.Rebuild.DerivedRebuild>();
+
         services.AddSingleton<CalculationService>();
         services.AddSingleton<AnswerService>();
         services.AddSingleton<RelatedArticles>();

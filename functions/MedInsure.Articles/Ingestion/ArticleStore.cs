@@ -9,11 +9,15 @@ namespace MedInsure.Articles.Ingestion;
 /// <summary>
 /// Writes articles with optimistic concurrency: a new article is an Add (batched with others); an existing one is
 /// merged and replaced under its ETag (its state read, or remembered from this process's last write of it), retrying
-/// on fresh state when another ingestion got there first.
+/// on fresh state when another ingestion got there first. Every write counts a version, and after it the derived rows
+/// (query index, statistics) are brought to the written state; see <see cref="DeriveAsync"/>.
 /// </summary>
 public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticleChangeObserver> observers) : IAsyncDisposable
 {
     private const int MaxAttempts = 30;
+
+    // Derived writes follow a moving article at most this many times before the ingestion fails and is retried.
+    private const int MaxDerivePasses = 10;
 
     // Concurrent dumps in this process that share an article merge one at a time instead of racing on its ETag
     // (20 dumps naming one article would otherwise need ~20 rounds of 412s); ETags still guard other instances.
@@ -26,18 +30,12 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
     // Articles this process wrote, with their ETags (about 8 MB of text at most), so a repeat merges without a read.
     private readonly RecentArticles written = new(4_000_000);
 
-    // The layout check, shared by concurrent callers; once it has passed it is never run again in this process (a
-    // store is migrated once), and a failed one is run again by the next caller.
-    private readonly Lock layoutGate = new();
-    private Task? layoutCheck;
-
     private readonly Lazy<TableBatchWriter> writer = new(() => new TableBatchWriter(storage.Table(storage.Options.ArticlesTable)));
 
     public TableClient Table => storage.Table(storage.Options.ArticlesTable);
 
     public async Task<ArticleChange> SaveAsync(StoredArticle incoming, CancellationToken cancellationToken)
     {
-        await EnsureLayoutAsync(cancellationToken);
         var bodyBlob = await StoreLongBodyAsync(incoming, cancellationToken);
         // An article this process stored already goes straight to the merge: its Add could only fail (409), and a
         // refused Add costs its whole transaction a resubmission.
@@ -58,19 +56,20 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
         }
     }
 
-    /// <summary>Adds a new article (false when it exists already: 409), remembers its id and tells the observers.</summary>
+    /// <summary>Adds a new article (false when it exists already: 409), remembers its id and derives its rows.</summary>
     private async Task<bool> TryAddAsync(StoredArticle incoming, string? bodyBlob, CancellationToken cancellationToken)
     {
+        var first = incoming with { Version = 1, PriorDerived = [] };
         var result = await writer.Value.SubmitAsync(
-            new TableTransactionAction(TableTransactionActionType.Add, ArticleEntityMapper.ToEntity(incoming, bodyBlob)), cancellationToken);
+            new TableTransactionAction(TableTransactionActionType.Add, ArticleEntityMapper.ToEntity(first, bodyBlob)), cancellationToken);
         if (!result.Succeeded)
         {
             return false;
         }
 
         stored.Add(incoming.Id);
-        Remember(incoming, bodyBlob, result);
-        await NotifyAsync(null, incoming, cancellationToken);
+        Remember(first, bodyBlob, result);
+        await DeriveAsync(null, first, cancellationToken);
         return true;
     }
 
@@ -101,9 +100,16 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
             var (merged, change) = ArticleMerger.Merge(existing, incoming);
             if (ReferenceEquals(merged, existing))
             {
+                // A retry finds its own earlier write: the derived writes after it may not have happened, so they run again.
+                if (IsOwnWrite(existing, incoming))
+                {
+                    await DeriveAsync(null, existing, cancellationToken);
+                }
+
                 return change;
             }
 
+            merged = merged with { Version = existing.Version + 1, PriorDerived = DerivedState.PriorAfter(existing, merged) };
             var mergedBlob = ReferenceEquals(merged.Body, incoming.Body) ? bodyBlob : known.BodyBlob;
             var result = await writer.Value.SubmitAsync(
                 new TableTransactionAction(TableTransactionActionType.UpdateReplace, ArticleEntityMapper.ToEntity(merged, mergedBlob), known.ETag),
@@ -111,7 +117,7 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
             if (result.Succeeded)
             {
                 Remember(merged, mergedBlob, result);
-                await NotifyAsync(existing, merged, cancellationToken);
+                await DeriveAsync(existing, merged, cancellationToken);
                 return change;
             }
 
@@ -122,6 +128,12 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
 
         throw new InvalidOperationException($"Article {incoming.Id} kept changing under {MaxAttempts} attempts to merge it; the ingestion will be retried.");
     }
+
+    // The ingestion that created or last updated the article, or whose sighting it already holds, is the incoming one.
+    private static bool IsOwnWrite(StoredArticle existing, StoredArticle incoming) =>
+        existing.CreatedBy == incoming.CreatedBy
+        || existing.UpdatedBy == incoming.UpdatedBy
+        || incoming.Sources.Any(s => existing.Sources.Any(e => e.Dump == s.Dump && e.Position == s.Position && e.IngestionId == s.IngestionId));
 
     private void Remember(StoredArticle article, string? bodyBlob, TableWriteResult result)
     {
@@ -135,10 +147,9 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
         }
     }
 
-    /// <summary>Replaces an article's tags and flags (re-tagging), under its ETag; observers see the change.</summary>
+    /// <summary>Replaces an article's tags and flags (re-tagging), under its ETag; its derived rows follow.</summary>
     public async Task<bool> RetagAsync(string id, Func<StoredArticle, StoredArticle?> retag, CancellationToken cancellationToken)
     {
-        await EnsureLayoutAsync(cancellationToken);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var found = await Table.GetEntityIfExistsAsync<TableEntity>(ArticleIdentity.PartitionFor(id), id, cancellationToken: cancellationToken);
@@ -153,6 +164,7 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
                 return false;
             }
 
+            updated = updated with { Version = existing.Version + 1, PriorDerived = DerivedState.PriorAfter(existing, updated) };
             var bodyBlob = ArticleEntityMapper.BodyBlobOf(found.Value);
             var result = await writer.Value.SubmitAsync(
                 new TableTransactionAction(TableTransactionActionType.UpdateReplace, ArticleEntityMapper.ToEntity(updated, bodyBlob), found.Value.ETag),
@@ -160,7 +172,7 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
             if (result.Succeeded)
             {
                 Remember(updated, bodyBlob, result);
-                await NotifyAsync(existing, updated, cancellationToken);
+                await DeriveAsync(existing, updated, cancellationToken);
                 return true;
             }
 
@@ -168,6 +180,31 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
         }
 
         throw new InvalidOperationException($"Article {id} kept changing under {MaxAttempts} attempts to re-tag it.");
+    }
+
+    /// <summary>
+    /// Brings the derived rows to the article as written (version <c>after.Version</c>): the observers move them from
+    /// <paramref name="before"/> (null: unknown, so from wherever an earlier state may have left rows). Then the article
+    /// is read back: if another instance wrote a newer version meanwhile, its rows may have landed before these, so the
+    /// observers run again for what is stored now. Whichever writer finishes last thus leaves the rows of the latest
+    /// version, and a failure anywhere is repaired by the retry, which finds its own write and comes back here.
+    /// </summary>
+    private async Task DeriveAsync(StoredArticle? before, StoredArticle after, CancellationToken cancellationToken)
+    {
+        for (var pass = 0; pass < MaxDerivePasses; pass++)
+        {
+            await Task.WhenAll(observers.Select(observer => observer.OnArticleChangedAsync(before, after, cancellationToken)));
+            var version = await FindVersionAsync(after.Id, cancellationToken);
+            if (version is null || version <= after.Version)
+            {
+                return;
+            }
+
+            after = await FindAsync(after.Id, cancellationToken) ?? after;
+            before = null;
+        }
+
+        throw new InvalidOperationException($"Article {after.Id} kept changing under {MaxDerivePasses} passes of its derived writes; the ingestion will be retried.");
     }
 
     /// <summary>Every stored article, one partition at a time (for re-tagging and rebuilds; never on a request path).</summary>
@@ -179,84 +216,17 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
         }
     }
 
-    // Observers keep independent tables, so they run side by side: an article's write waits for the slowest, not the sum.
-    private Task NotifyAsync(StoredArticle? before, StoredArticle after, CancellationToken cancellationToken) =>
-        Task.WhenAll(observers.Select(observer => observer.OnArticleChangedAsync(before, after, cancellationToken)));
-
     public async Task<StoredArticle?> FindAsync(string id, CancellationToken cancellationToken)
     {
-        await EnsureLayoutAsync(cancellationToken);
         var found = await Table.GetEntityIfExistsAsync<TableEntity>(ArticleIdentity.PartitionFor(id), id, cancellationToken: cancellationToken);
         return found.HasValue && found.Value is not null ? await ReadAsync(found.Value, cancellationToken) : null;
     }
 
-    /// <summary>
-    /// Moves every article stored under an older partition layout to <see cref="ArticleIdentity.PartitionFor"/>'s
-    /// partition: the row is written there, then deleted under its ETag from where it was. Safe to run again after an
-    /// interruption (a row found in both places is written again and its old copy deleted). Index rows, statistics and
-    /// body blobs name articles by id only, so nothing else moves. Run it with ingestion stopped.
-    /// </summary>
-    public async Task<LayoutMigration> MigrateLayoutAsync(IProgress<int>? progress, CancellationToken cancellationToken)
+    /// <summary>The stored version of an article (null: no such article); a read of one property.</summary>
+    public async Task<long?> FindVersionAsync(string id, CancellationToken cancellationToken)
     {
-        int scanned = 0, moved = 0;
-        // A row only ever moves to a lower partition ("5" → "1"), which this ascending scan has passed: none is seen twice.
-        await foreach (var row in Table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
-        {
-            scanned++;
-            var partition = ArticleIdentity.PartitionFor(row.RowKey);
-            if (row.PartitionKey != partition)
-            {
-                var copy = new TableEntity(row) { PartitionKey = partition };
-                copy.Remove("odata.etag");
-                copy.Remove("Timestamp");
-                await Table.UpsertEntityAsync(copy, TableUpdateMode.Replace, cancellationToken);
-                await Table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken);
-                moved++;
-            }
-
-            progress?.Report(scanned);
-        }
-
-        lock (layoutGate)
-        {
-            layoutCheck = null;
-        }
-
-        return new LayoutMigration(scanned, moved);
-    }
-
-    /// <summary>
-    /// Refuses to read or write articles while the table still holds rows of the 16-partition layout (before 2026-12-02):
-    /// an Add in the new partition would store a second copy of an article kept in its old one.
-    /// </summary>
-    private Task EnsureLayoutAsync(CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref layoutCheck) is { IsCompletedSuccessfully: true })
-        {
-            return Task.CompletedTask;
-        }
-
-        lock (layoutGate)
-        {
-            if (layoutCheck is null || layoutCheck.IsFaulted || layoutCheck.IsCanceled)
-            {
-                layoutCheck = CheckLayoutAsync();
-            }
-
-            return layoutCheck.WaitAsync(cancellationToken);
-        }
-    }
-
-    private async Task CheckLayoutAsync()
-    {
-        // Old rows of ids starting 4–f sit in partitions "4"–"f", which the current layout never uses: an empty range read.
-        var last = ArticleIdentity.PartitionFor("f");
-        await foreach (var _ in Table.QueryAsync<TableEntity>($"PartitionKey gt '{last}'", maxPerPage: 1, select: ["PartitionKey"]))
-        {
-            throw new InvalidOperationException(
-                $"Table '{Table.Name}' holds articles in the 16-partition layout of builds before 2026-12-02; " +
-                "run `MedInsure.Cli migrate` once against this storage account, then retry.");
-        }
+        var found = await Table.GetEntityIfExistsAsync<TableEntity>(ArticleIdentity.PartitionFor(id), id, ["Version"], cancellationToken);
+        return found.HasValue && found.Value is { } entity ? entity.GetInt64("Version") ?? 0 : null;
     }
 
     public async ValueTask DisposeAsync()
@@ -295,6 +265,3 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
         return name;
     }
 }
-
-/// <summary>What <see cref="ArticleStore.MigrateLayoutAsync"/> did: rows read, rows moved to their current partition.</summary>
-public sealed record LayoutMigration(int Scanned, int Moved);

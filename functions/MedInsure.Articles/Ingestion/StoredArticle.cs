@@ -42,4 +42,10 @@ public sealed record StoredArticle
     public required string CreatedBy { get; init; }
 
     public required string UpdatedBy { get; init; }
+
+    /// <summary>Counts the article's writes (1 for the first); derived rows carry the version they were made from.</summary>
+    public long Version { get; init; }
+
+    /// <summary>Earlier <see cref="DerivedState"/>s whose index rows and statistics may still exist.</summary>
+    public IReadOnlyList<DerivedState> PriorDerived { get; init; } = [];
 }

@@ -19,9 +19,6 @@ public static class ArticleIndex
 
     public const string Nationwide = "000000";
 
-    /// <summary>Count rows (table <c>articlecounts</c>) live in one partition: PK "count", RK "t|{topic}", "r|{parent}|{code}".</summary>
-    public const string CountPartition = "count";
-
     /// <summary>Separates index key, inverted date and id in a RowKey; sorts after every character keys use but before <see cref="KeyEnd"/>.</summary>
     public const char Separator = '|';
 
@@ -77,27 +74,22 @@ public static class ArticleIndex
     public static string RowKey(string indexKey, DateOnly? date, string id) => $"{indexKey}{Separator}{InvertedDate(date)}{Separator}{id}";
 
     /// <summary>Region codes an article is found under: every level it was tagged with (a county article is also its city's and province's), or nationwide.</summary>
-    public static IReadOnlyList<string> RegionCodes(ArticleTags tags)
+    public static IReadOnlyList<string> RegionCodes(ArticleTags tags) => RegionCodes(tags.RegionCode, tags.ProvinceCode, tags.CityCode, tags.CountyCode);
+
+    private static IReadOnlyList<string> RegionCodes(string region, string? province, string? city, string? county)
     {
-        if (tags.RegionCode == Nationwide || tags.ProvinceCode is null)
+        if (region == Nationwide || province is null)
         {
             return [Nationwide];
         }
 
-        return new[] { tags.ProvinceCode, tags.CityCode, tags.CountyCode, tags.RegionCode }
-            .OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+        return new[] { province, city, county, region }.OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
     }
 
-    public static IReadOnlyList<string> Flags(StoredArticle article)
-    {
-        var codes = article.Flags.Select(f => f.Code).ToList();
-        if (article.Tags.TopicLowConfidence)
-        {
-            codes.Add(LowConfidence);
-        }
+    public static IReadOnlyList<string> Flags(StoredArticle article) => Flags(DerivedState.Of(article));
 
-        return codes.Distinct(StringComparer.Ordinal).ToArray();
-    }
+    private static IReadOnlyList<string> Flags(DerivedState state) =>
+        [.. state.Flags.Concat(state.LowConfidence ? [LowConfidence] : []).Distinct(StringComparer.Ordinal)];
 
     /// <summary>Title as article ids see it (NFKC, no spaces or punctuation, lower case): keyword search matches on it.</summary>
     public static string NormalizeText(string text) => ArticleIdentity.NormalizeTitle(text);
@@ -110,27 +102,34 @@ public static class ArticleIndex
         }
     }
 
-    public static IReadOnlyCollection<string> IndexKeys(StoredArticle article)
+    public static IReadOnlyCollection<string> IndexKeys(StoredArticle article) => IndexKeys(DerivedState.Of(article), article.Title);
+
+    /// <summary>The index keys of an article in one derived state (the bigrams come from its title, which never changes its id).</summary>
+    public static IReadOnlyCollection<string> IndexKeys(DerivedState state, string title)
     {
-        var keys = new HashSet<string>(StringComparer.Ordinal) { All, TopicKey(article.Tags.Topic) };
-        foreach (var code in RegionCodes(article.Tags))
+        var keys = new HashSet<string>(StringComparer.Ordinal) { All, TopicKey(state.Topic) };
+        foreach (var code in RegionCodes(state.RegionCode, state.ProvinceCode, state.CityCode, state.CountyCode))
         {
             keys.Add(RegionKey(code));
-            keys.Add(TopicRegionKey(article.Tags.Topic, code));
+            keys.Add(TopicRegionKey(state.Topic, code));
         }
 
-        foreach (var flag in Flags(article))
+        foreach (var flag in Flags(state))
         {
             keys.Add(FlagKey(flag));
         }
 
-        foreach (var bigram in Bigrams(NormalizeText(article.Title)))
+        foreach (var bigram in Bigrams(NormalizeText(title)))
         {
             keys.Add(BigramKey(bigram));
         }
 
         return keys;
     }
+
+    /// <summary>Where an article's index rows stand in one derived state: (PartitionKey, RowKey) of each.</summary>
+    public static IEnumerable<(string PartitionKey, string RowKey)> RowKeysFor(DerivedState state, string title, string id) =>
+        IndexKeys(state, title).Select(key => (PartitionFor(key), RowKey(key, state.Date, id)));
 
     /// <summary>Property holding a flag as a boolean, for residual OData filters (flag codes carry '-', which names cannot).</summary>
     public static string FlagProperty(string flag) => "F_" + new string(flag.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
@@ -155,6 +154,7 @@ public static class ArticleIndex
             var row = new TableEntity(PartitionFor(key), RowKey(key, article.Date, article.Id))
             {
                 ["Id"] = article.Id,
+                [VersionProperty] = article.Version,
                 ["Title"] = article.Title,
                 ["NormTitle"] = normalized,
                 ["ShortAnswer"] = article.ShortAnswer,
@@ -181,19 +181,15 @@ public static class ArticleIndex
     }
 
     /// <summary>Whether two index rows with the same keys hold the same properties and values.</summary>
-    public static bool SameContent(TableEntity a, TableEntity b) =>
-        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var value) && Equals(p.Value, value));
-
-    /// <summary>Count rows an article contributes to: its topic and each region level it is found under.</summary>
-    public static IEnumerable<string> CountKeys(StoredArticle article, Func<string, string?> parentOf)
+    public static bool SameContent(TableEntity a, TableEntity b)
     {
-        yield return $"t{Separator}{article.Tags.Topic}";
-        foreach (var code in RegionCodes(article.Tags))
-        {
-            yield return RegionCountKey(code == Nationwide ? "" : parentOf(code) ?? Nationwide, code);
-        }
+        // A null property is not stored, so a row read back lacks the keys a built row holds with null; the service's
+        // ETag and Timestamp are bookkeeping, not content.
+        static IEnumerable<KeyValuePair<string, object>> Content(TableEntity e) =>
+            e.Where(p => p.Value is not null && p.Key is not (VersionProperty or "odata.etag" or "Timestamp"));
+        return Content(a).Count() == Content(b).Count() && Content(a).All(p => b.TryGetValue(p.Key, out var value) && Equals(p.Value, value));
     }
 
-    /// <summary>Children of one parent are one RowKey range: "r|{parent}|…". Nationwide articles count under "r||000000".</summary>
-    public static string RegionCountKey(string parent, string code) => $"r{Separator}{parent}{Separator}{code}";
+    /// <summary>The article version a row was made from; not part of its content, so a write that changes nothing listed leaves the row.</summary>
+    public const string VersionProperty = "ArticleVersion";
 }

@@ -3,12 +3,13 @@ using System.Text;
 using MedInsure.Articles.Ingestion;
 using MedInsure.Tagging;
 using MedInsure.Tagging.Regions;
+using Azure.Data.Tables;
 
 namespace MedInsure.Articles.Stats;
 
 /// <summary>
-/// The three grains the stats table keeps. Every article counts once in each; a query reads the coarsest grain that
-/// can answer it, so its cost follows the number of cells in that grain, never the number of articles.
+/// The grains the stats table keeps. Every article counts once in each; a query reads the coarsest grain that can
+/// answer it, so its cost follows the number of cells in that grain, never the number of articles.
 /// </summary>
 public enum StatsTier
 {
@@ -20,6 +21,13 @@ public enum StatsTier
 
     /// <summary>PartitionKey p{yyyy}, RowKey {yyyyMM}|{topic}|{province code}.</summary>
     ProvinceMonth,
+
+    /// <summary>
+    /// All time, for the topic and region counts of /api/topics and /api/regions: PartitionKey a{province code}
+    /// (a000000 for nationwide articles), RowKey {finest region code}|{topic}. Partitioned by province, so no single
+    /// partition takes every ingestion's writes.
+    /// </summary>
+    AllTime,
 }
 
 /// <summary>What one article contributes to the aggregates: its cell coordinates and flag codes (sorted, comma-joined).</summary>
@@ -29,15 +37,14 @@ public sealed record StatsContribution(DateOnly? Date, string Topic, string Regi
 
     public IEnumerable<string> Flags => FlagCodes.Length == 0 ? [] : FlagCodes.Split(',');
 
-    public static StatsContribution Of(StoredArticle article) => new(
-        article.Date,
-        article.Tags.Topic,
-        string.IsNullOrEmpty(article.Tags.RegionCode) ? RegionTag.Nationwide.Code : article.Tags.RegionCode,
-        string.Join(',', article.Flags.Select(f => f.Code).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)));
-}
+    public static StatsContribution Of(StoredArticle article) => Of(DerivedState.Of(article));
 
-/// <summary>A signed change to one aggregate row: property name (Articles, Flagged, Flag_*) → delta.</summary>
-public sealed record StatsDelta(string PartitionKey, string RowKey, IReadOnlyDictionary<string, long> Changes);
+    public static StatsContribution Of(DerivedState state) => new(
+        state.Date,
+        state.Topic,
+        string.IsNullOrEmpty(state.RegionCode) ? RegionTag.Nationwide.Code : state.RegionCode,
+        state.FlagCodes);
+}
 
 /// <summary>Key layout and delta arithmetic for the stats table (see docs/storage.md, "stats").</summary>
 public static class StatsKeys
@@ -47,14 +54,21 @@ public static class StatsKeys
     public const string FlagPrefix = "Flag_";
     public const string NoDate = "none";
 
-    public static readonly StatsTier[] Tiers = [StatsTier.Day, StatsTier.Month, StatsTier.ProvinceMonth];
+    public static readonly StatsTier[] Tiers = [StatsTier.Day, StatsTier.Month, StatsTier.ProvinceMonth, StatsTier.AllTime];
 
     public static char PrefixOf(StatsTier tier) => tier switch
     {
         StatsTier.Day => 'd',
         StatsTier.Month => 'm',
-        _ => 'p',
+        StatsTier.ProvinceMonth => 'p',
+        _ => 'a',
     };
+
+    /// <summary>A counter's value as stored: counters are written as Int64, and older Int32 values read the same.</summary>
+    public static long Count(TableEntity entity, string name) => entity.GetInt64(name) ?? entity.GetInt32(name) ?? 0;
+
+    /// <summary>Cells only: member rows (see <see cref="StatsWriter"/>) sort after every cell.</summary>
+    public static string CellsOnly => TableClient.CreateQueryFilter($"RowKey lt {StatsWriter.MemberPrefix.ToString()}");
 
     // One partition per tier and year (not per month for days): an ingestion round's deltas then share few partitions,
     // so they travel in full transactions; a day-range read narrows by RowKey inside the year instead.
@@ -79,58 +93,22 @@ public static class StatsKeys
     /// <summary>Province of a region code; nationwide and unknown codes stay as they are.</summary>
     public static string ProvinceOf(string region, RegionGazetteer gazetteer) => gazetteer.ToTag(region)?.ProvinceCode ?? region;
 
-    /// <summary>The counts one contribution adds to each tier's cell.</summary>
-    public static IEnumerable<(string PartitionKey, string RowKey, Dictionary<string, long> Counts)> Cells(StatsContribution c, RegionGazetteer gazetteer, long sign = 1)
+    /// <summary>The cell of the all-time grain for an article's topic and finest region.</summary>
+    public static (string PartitionKey, string RowKey) AllTimeCell(string topic, string region, RegionGazetteer gazetteer) =>
+        (PrefixOf(StatsTier.AllTime) + ProvinceOf(region, gazetteer), $"{region}|{topic}");
+
+    /// <summary>The cells one contribution counts in: one per tier.</summary>
+    public static IEnumerable<(string PartitionKey, string RowKey)> CellKeys(StatsContribution c, RegionGazetteer gazetteer)
     {
         foreach (var tier in Tiers)
         {
-            var region = tier == StatsTier.ProvinceMonth ? ProvinceOf(c.RegionCode, gazetteer) : c.RegionCode;
-            var counts = new Dictionary<string, long>(StringComparer.Ordinal) { [Articles] = sign, [Flagged] = c.Flagged ? sign : 0 };
-            foreach (var flag in c.Flags)
-            {
-                counts[FlagProperty(flag)] = sign;
-            }
-
-            yield return (Partition(tier, c.Date), Row(tier, c.Date, c.Topic, region), counts);
+            yield return tier == StatsTier.AllTime
+                ? AllTimeCell(c.Topic, c.RegionCode, gazetteer)
+                : (Partition(tier, c.Date), Row(tier, c.Date, c.Topic, tier == StatsTier.ProvinceMonth ? ProvinceOf(c.RegionCode, gazetteer) : c.RegionCode));
         }
     }
 
-    /// <summary>−1 on before's cells and +1 on after's; nothing when the article stays in the same cells with the same flags.</summary>
-    public static IReadOnlyList<StatsDelta> Deltas(StoredArticle? before, StoredArticle after, RegionGazetteer gazetteer)
-    {
-        var next = StatsContribution.Of(after);
-        var previous = before is null ? null : StatsContribution.Of(before);
-        if (next == previous)
-        {
-            return [];
-        }
-
-        var merged = new Dictionary<(string, string), Dictionary<string, long>>();
-        void Add(StatsContribution c, long sign)
-        {
-            foreach (var (pk, rk, counts) in Cells(c, gazetteer, sign))
-            {
-                if (!merged.TryGetValue((pk, rk), out var into))
-                {
-                    merged[(pk, rk)] = into = new Dictionary<string, long>(StringComparer.Ordinal);
-                }
-
-                foreach (var (name, value) in counts)
-                {
-                    into[name] = into.GetValueOrDefault(name) + value;
-                }
-            }
-        }
-
-        if (previous is not null)
-        {
-            Add(previous, -1);
-        }
-
-        Add(next, +1);
-        return merged
-            .Select(kv => new StatsDelta(kv.Key.Item1, kv.Key.Item2, kv.Value.Where(c => c.Value != 0).ToDictionary(StringComparer.Ordinal)))
-            .Where(d => d.Changes.Count > 0)
-            .ToList();
-    }
+    /// <summary>The counts one contribution adds to each tier's cell.</summary>
+    public static IEnumerable<(string PartitionKey, string RowKey, Dictionary<string, long> Counts)> Cells(StatsContribution c, RegionGazetteer gazetteer, long sign = 1) =>
+        CellKeys(c, gazetteer).Select(cell => (cell.PartitionKey, cell.RowKey, StatsWriter.Contribution(c.FlagCodes, sign)));
 }

@@ -8,18 +8,19 @@ using MedInsure.Tagging.Regions;
 namespace MedInsure.Articles.Stats;
 
 /// <summary>
-/// The aggregate rows of the stats table: signed deltas coalesced and applied under ETags at ingestion and re-tagging, range reads
-/// for queries, and a full rebuild (recount) from the articles that reports drift.
+/// The aggregate rows of the stats table: each article's membership in its cells written exactly once by
+/// <see cref="StatsWriter"/> at ingestion and re-tagging, range reads for queries and counts, and a full rebuild
+/// (recount) from the articles that reports drift.
 /// </summary>
 public sealed class StatsStore(StorageProvisioner storage, Lazy<RegionGazetteer> gazetteer) : IAsyncDisposable
 {
-    private readonly Lazy<CounterWriter> counters = new(() => new CounterWriter(storage.Table(storage.Options.StatsTable), deleteWhenZero: true));
+    private readonly Lazy<StatsWriter> writer = new(() => new StatsWriter(storage.Table(storage.Options.StatsTable)));
 
     public async ValueTask DisposeAsync()
     {
-        if (counters.IsValueCreated)
+        if (writer.IsValueCreated)
         {
-            await counters.Value.DisposeAsync();
+            await writer.Value.DisposeAsync();
         }
     }
 
@@ -27,24 +28,42 @@ public sealed class StatsStore(StorageProvisioner storage, Lazy<RegionGazetteer>
 
     public RegionGazetteer Gazetteer => gazetteer.Value;
 
+    /// <summary>
+    /// Moves an article's memberships from where <paramref name="before"/> counted it (or, unknown, wherever an earlier
+    /// state may have: <see cref="StoredArticle.PriorDerived"/>) to where <paramref name="after"/> counts it.
+    /// </summary>
     public async Task ApplyAsync(StoredArticle? before, StoredArticle after, CancellationToken cancellationToken)
     {
-        var deltas = StatsKeys.Deltas(before, after, gazetteer.Value);
-        if (deltas.Count == 0)
+        var memberships = Memberships(before, after, gazetteer.Value);
+        if (memberships.Count == 0)
         {
             return;
         }
 
         await storage.EnsureAsync(cancellationToken);
         // All cells ride in the same flush instead of one flush each.
-        await Task.WhenAll(deltas.Select(delta => ApplyAsync(delta, cancellationToken)));
+        await Task.WhenAll(memberships.Select(m => writer.Value.ApplyAsync(m, cancellationToken)));
     }
 
-    // Deltas from concurrent ingestions are summed per cell and applied once per flush (see CounterWriter):
-    // per-article ETag updates on a few hot cells made bulk ingestion a retry storm. Emptied cells are deleted,
-    // so a query never pays for groups that no longer hold an article.
-    public Task ApplyAsync(StatsDelta delta, CancellationToken cancellationToken) =>
-        counters.Value.AddAsync(delta.PartitionKey, delta.RowKey, delta.Changes, cancellationToken);
+    /// <summary>Where the article must be counted, and where it must not be any more; nothing when it stays put.</summary>
+    public static IReadOnlyList<StatsMembership> Memberships(StoredArticle? before, StoredArticle after, RegionGazetteer gazetteer)
+    {
+        var next = StatsContribution.Of(after);
+        var previous = before is null ? null : StatsContribution.Of(before);
+        if (next == previous)
+        {
+            return [];
+        }
+
+        var target = StatsKeys.CellKeys(next, gazetteer).ToHashSet();
+        var known = previous is null ? [] : StatsKeys.CellKeys(previous, gazetteer).ToHashSet();
+        var memberships = target.Select(cell =>
+            new StatsMembership(cell.PartitionKey, cell.RowKey, after.Id, next.FlagCodes, after.Version, MayExist: known.Contains(cell))).ToList();
+        var leaving = known.Concat(after.PriorDerived.SelectMany(state => StatsKeys.CellKeys(StatsContribution.Of(state), gazetteer)))
+            .Where(cell => !target.Contains(cell)).Distinct();
+        memberships.AddRange(leaving.Select(cell => new StatsMembership(cell.PartitionKey, cell.RowKey, after.Id, null, after.Version, MayExist: true)));
+        return memberships;
+    }
 
     /// <summary>The cells of one tier whose partitions can hold dates in [from, to]; undated cells only for an open range.</summary>
     public async Task<List<StatsCell>> ReadAsync(StatsTier tier, DateOnly? from, DateOnly? to, string? flag, CancellationToken cancellationToken)
@@ -76,6 +95,8 @@ public sealed class StatsStore(StorageProvisioner storage, Lazy<RegionGazetteer>
             StatsQuery.AnyFlag => StatsKeys.Flagged,
             _ => StatsKeys.FlagProperty(flag),
         };
+        // Member rows share the partitions (they sort after every cell): read the cells only.
+        filter += " and " + StatsKeys.CellsOnly;
         var select = new[] { "RowKey", StatsKeys.Articles, StatsKeys.Flagged, counter }.Distinct().ToArray();
         var cells = new List<StatsCell>();
         await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: select, cancellationToken: cancellationToken))
@@ -89,79 +110,6 @@ public sealed class StatsStore(StorageProvisioner storage, Lazy<RegionGazetteer>
 
         return cells;
     }
-
-    /// <summary>Rebuilds every cell from a scan of the articles; reports the cells whose stored counts differed before rewriting them.</summary>
-    public async Task<RecountReport> RecountAsync(ArticleStore articles, Action<int>? progress, CancellationToken cancellationToken)
-    {
-        await storage.EnsureAsync(cancellationToken);
-        var expected = new Dictionary<(string, string), Dictionary<string, long>>();
-        var articleCount = 0;
-        await foreach (var article in articles.ScanAsync(cancellationToken))
-        {
-            foreach (var (pk, rk, counts) in StatsKeys.Cells(StatsContribution.Of(article), gazetteer.Value))
-            {
-                if (!expected.TryGetValue((pk, rk), out var into))
-                {
-                    expected[(pk, rk)] = into = new Dictionary<string, long>(StringComparer.Ordinal);
-                }
-
-                foreach (var (name, value) in counts)
-                {
-                    into[name] = into.GetValueOrDefault(name) + value;
-                }
-            }
-
-            articleCount++;
-            progress?.Invoke(articleCount);
-        }
-
-        var stored = new Dictionary<(string, string), TableEntity>();
-        await foreach (var entity in Table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
-        {
-            stored[(entity.PartitionKey, entity.RowKey)] = entity;
-        }
-
-        var drift = new List<StatsDrift>();
-        var writes = new List<TableTransactionAction>();
-        foreach (var key in expected.Keys.Union(stored.Keys))
-        {
-            var want = expected.GetValueOrDefault(key) ?? new Dictionary<string, long>(StringComparer.Ordinal);
-            var have = stored.GetValueOrDefault(key);
-            var names = want.Keys.Concat(have is null ? [] : CountNames(have)).Distinct(StringComparer.Ordinal);
-            if (names.All(n => want.GetValueOrDefault(n) == (have is null ? 0 : Count(have, n))))
-            {
-                continue;
-            }
-
-            drift.Add(new StatsDrift(key.Item1, key.Item2,
-                have is null ? 0 : Count(have, StatsKeys.Articles), want.GetValueOrDefault(StatsKeys.Articles),
-                have is null ? 0 : Count(have, StatsKeys.Flagged), want.GetValueOrDefault(StatsKeys.Flagged)));
-            if (want.Count == 0 || want.Values.All(v => v == 0))
-            {
-                writes.Add(new TableTransactionAction(TableTransactionActionType.Delete, have!, ETag.All));
-            }
-            else
-            {
-                var entity = new TableEntity(key.Item1, key.Item2);
-                foreach (var (name, value) in want)
-                {
-                    entity[name] = value;
-                }
-
-                writes.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
-            }
-        }
-
-        // Entity-group transactions of up to 100 per partition, several partitions at a time.
-        await Parallel.ForEachAsync(writes.GroupBy(w => w.Entity.PartitionKey).SelectMany(g => g.Chunk(100)),
-            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (batch, ct) => await Table.SubmitTransactionAsync(batch, ct));
-
-        return new RecountReport(articleCount, expected.Count, drift.Count, drift.OrderBy(d => d.PartitionKey, StringComparer.Ordinal).ThenBy(d => d.RowKey, StringComparer.Ordinal).Take(100).ToList());
-    }
-
-    private static IEnumerable<string> CountNames(TableEntity entity) =>
-        entity.Keys.Where(k => k is StatsKeys.Articles or StatsKeys.Flagged || k.StartsWith(StatsKeys.FlagPrefix, StringComparison.Ordinal));
 
     private static long Count(TableEntity entity, string name) => entity.TryGetValue(name, out var value) ? value switch
     {
@@ -210,8 +158,3 @@ public sealed record StatsCell(DateOnly? Date, string Topic, string Region, long
         return counted ? new StatsCell(c.Date, c.Topic, c.RegionCode, 1, c.Flagged ? 1 : 0) : null;
     }
 }
-
-public sealed record StatsDrift(string PartitionKey, string RowKey, long StoredArticles, long ExpectedArticles, long StoredFlagged, long ExpectedFlagged);
-
-/// <summary>Result of a recount: articles scanned, cells written, and the cells that had drifted (first 100).</summary>
-public sealed record RecountReport(int Articles, int Cells, int DriftCells, IReadOnlyList<StatsDrift> Drift);

@@ -21,7 +21,7 @@ public static class StorageMetrics
     public static readonly Counter<long> WriteConflicts = Meter.CreateCounter<long>("medinsure.storage.write.conflicts", "{request}",
         "Table requests refused by a concurrency precondition and retried");
 
-    /// <param name="writer"><c>rows</c> (TableBatchWriter) or <c>counters</c> (CounterWriter).</param>
+    /// <param name="writer"><c>rows</c> (TableBatchWriter) or <c>stats</c> (StatsWriter).</param>
     public static void RecordWrite(string table, string writer, int actions) =>
         WriteActions.Record(actions, new TagList { { "table", table }, { "writer", writer } });
 

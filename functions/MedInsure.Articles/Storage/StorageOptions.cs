@@ -33,9 +33,6 @@ public sealed class StorageOptions
     /// </summary>
     public string ArticleIndexTable { get; set; } = "articleindex";
 
-    /// <summary>Article counts by topic and region (for /api/topics and /api/regions).</summary>
-    public string ArticleCountsTable { get; set; } = "articlecounts";
-
     /// <summary>Statistics aggregates maintained at ingestion and re-tagging.</summary>
     public string StatsTable { get; set; } = "stats";
 
@@ -46,7 +43,7 @@ public sealed class StorageOptions
 
     /// <summary>Unprefixed names of every table the app uses.</summary>
     public IEnumerable<string> AllTables() =>
-        new[] { ArticlesTable, IngestionsTable, ArticleCountsTable, StatsTable }.Concat(Enumerable.Range(0, ArticleIndexShards).Select(IndexShardTable));
+        new[] { ArticlesTable, IngestionsTable, StatsTable }.Concat(Enumerable.Range(0, ArticleIndexShards).Select(IndexShardTable));
 
     /// <summary>Unprefixed name of one index shard table: "articleindex07".</summary>
     public string IndexShardTable(int shard) => ArticleIndexTable + shard.ToString("D2", System.Globalization.CultureInfo.InvariantCulture);

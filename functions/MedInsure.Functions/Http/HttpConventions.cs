@@ -2,8 +2,22 @@ using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
+using Microsoft.Extensions.Options;
 
 namespace MedInsure.Functions.Http;
+
+/// <summary>Section "Paging": the key that signs paging tokens.</summary>
+public sealed class PagingOptions
+{
+    public const string SectionName = "Paging";
+
+    public const string MissingSecret =
+        "Paging:Secret (app setting Paging__Secret) is not set. Every instance signs and checks paging tokens with it, so it " +
+        "must be one shared value: infra/ provisions it as a Key Vault reference; set it for any other deployment. Only local " +
+        "development (AZURE_FUNCTIONS_ENVIRONMENT=Development, as func start and the local host set) runs without it.";
+
+    public string? Secret { get; set; }
+}
 
 internal static class HttpConventions
 {
@@ -14,14 +28,20 @@ internal static class HttpConventions
         builder.Services.ConfigureHttpJsonOptions(options => Configure(options.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<OpenApi.OpenApiDocumentGenerator>();
-        builder.Services.AddSingleton(sp =>
-        {
-            // Tokens only need to survive between a client's page requests; a configured secret keeps them valid across instances.
-            var secret = sp.GetRequiredService<IConfiguration>()["Paging:Secret"];
-            return secret is { Length: > 0 } ? ContinuationTokens.FromSecret(secret) : new ContinuationTokens(RandomNumberGenerator.GetBytes(32));
-        });
+        // Every instance must sign and verify paging tokens with one key, or a page-2 request that lands on another
+        // instance is refused: outside local development the app does not start without it.
+        builder.Services.AddOptions<PagingOptions>().BindConfiguration(PagingOptions.SectionName)
+            .Validate(o => o.Secret is { Length: > 0 } || IsLocalDevelopment(builder.Configuration), PagingOptions.MissingSecret)
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<PagingOptions>>().Value.Secret is { Length: > 0 } secret
+            ? ContinuationTokens.FromSecret(secret)
+            : new ContinuationTokens(RandomNumberGenerator.GetBytes(32)));
         return builder;
     }
+
+    /// <summary>func start and the local host set AZURE_FUNCTIONS_ENVIRONMENT=Development; Azure does not.</summary>
+    public static bool IsLocalDevelopment(IConfiguration configuration) =>
+        string.Equals(configuration["AZURE_FUNCTIONS_ENVIRONMENT"], "Development", StringComparison.OrdinalIgnoreCase);
 
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {

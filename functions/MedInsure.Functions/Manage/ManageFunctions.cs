@@ -4,7 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace MedInsure.Functions.Manage;
 
 /// <summary>Admin operations: they need the admin key.</summary>
-internal sealed class ManageFunctions(RetagService retag, StatsStore stats, ArticleStore articles)
+internal sealed class ManageFunctions(RetagService retag, MedInsure.Articles.Rebuild.DerivedRebuild rebuild)
 {
     [Function("RetagArticles")]
     [ApiOperation("Manage", "Re-classify every stored article with the current topic model and region gazetteer",
@@ -15,9 +15,9 @@ internal sealed class ManageFunctions(RetagService retag, StatsStore stats, Arti
         TypedResults.Ok(await retag.RetagAllAsync(progress: null, cancellationToken));
 
     [Function("RecountStats")]
-    [ApiOperation("Manage", "Rebuilds the stats aggregates from the articles and reports drift")]
-    public async Task<Ok<RecountReport>> RecountAsync(
+    [ApiOperation("Manage", "Rebuilds the statistics and the topic and region counts from the articles and reports drift")]
+    public async Task<Ok<MedInsure.Articles.Rebuild.RecountReport>> RecountAsync(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "api/manage/recount")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        TypedResults.Ok(await stats.RecountAsync(articles, null, cancellationToken));
+        TypedResults.Ok(await rebuild.RecountAsync(null, cancellationToken));
 }

@@ -10,9 +10,9 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public async ValueTask DisposeAsync() => await Azurite.DisposeAsync();
 
     /// <summary>Settings that point the commands at this Azurite, under a name prefix of the test's own.</summary>
+    /// <summary>Settings for a storage account of its own, as a content team's deployment would have.</summary>
     public IReadOnlyDictionary<string, string?> NewStore() => new Dictionary<string, string?>
     {
-        ["AzureWebJobsStorage"] = Azurite.ConnectionString,
-        ["Storage:NamePrefix"] = "cli" + Guid.NewGuid().ToString("N")[..10],
+        ["AzureWebJobsStorage"] = Azurite.NewAccount(),
     };
 }

@@ -90,11 +90,11 @@ public sealed class MedInsureApplication : IAsyncDisposable
             var started = await LocalFunctionsHost.StartAsync(options, TestContext.Current.CancellationToken);
             return new MedInsureApplication(started, services, values, home, logs);
         }
-        catch
+        catch (Exception ex)
         {
             await services.DisposeAsync();
             home.Delete(recursive: true);
-            throw;
+            throw new AppStartException(ex.Message, [.. logs], ex);
         }
     }
 
@@ -111,6 +111,9 @@ public sealed class MedInsureApplication : IAsyncDisposable
     public IReadOnlyCollection<string> Logs => logs;
 
     public Uri BaseAddress => host.BaseAddress;
+
+    /// <summary>This app's storage account in the test Azurite (fault rules match on it).</summary>
+    public string Account => Settings["AzureWebJobsStorage"]!.Split(';').Single(p => p.StartsWith("AccountName=", StringComparison.Ordinal))["AccountName=".Length..];
 
     /// <summary>A client with no key, as an anonymous caller.</summary>
     public HttpClient CreateClient() => new() { BaseAddress = host.BaseAddress };
@@ -191,4 +194,10 @@ public sealed class MedInsureApplication : IAsyncDisposable
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
             lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : " " + exception.GetType().Name)}");
     }
+}
+
+/// <summary>The app did not start; <see cref="Logs"/> holds what the host and the worker said.</summary>
+public sealed class AppStartException(string message, IReadOnlyList<string> logs, Exception inner) : Exception(message, inner)
+{
+    public IReadOnlyList<string> Logs { get; } = logs;
 }

@@ -94,10 +94,10 @@ public sealed class TableLimitsTests(AzuriteFixture azurite)
         foreach (var date in new DateOnly?[] { new DateOnly(2026, 12, 2), null })
         {
             var article = Article(title, date);
-            var keys = new List<string> { ArticleIdentity.PartitionFor(article.Id), article.Id, ArticleIndex.CountPartition };
+            var keys = new List<string> { ArticleIdentity.PartitionFor(article.Id), article.Id };
             keys.AddRange(ArticleIndex.RowsFor(article).SelectMany(row => new[] { row.PartitionKey, row.RowKey }));
-            keys.AddRange(ArticleIndex.CountKeys(article, code => gazetteer.Find(code)?.ParentCode));
-            keys.AddRange(StatsKeys.Deltas(null, article, gazetteer).SelectMany(delta => new[] { delta.PartitionKey, delta.RowKey }));
+            keys.AddRange(StatsKeys.CellKeys(StatsContribution.Of(article), gazetteer)
+                .SelectMany(cell => new[] { cell.PartitionKey, cell.RowKey, StatsWriter.MemberRowKey(cell.RowKey, article.Id) }));
 
             Assert.All(keys, key => Assert.Null(TableLimits.KeyProblem(key)));
         }

@@ -39,8 +39,11 @@ public sealed class AzureTableProxy : IAsyncDisposable
     private readonly HttpClient upstream;
     private readonly string upstreamBase;
 
-    private AzureTableProxy(int upstreamPort)
+    private readonly bool tableRules;
+
+    private AzureTableProxy(int upstreamPort, bool tableRules)
     {
+        this.tableRules = tableRules;
         upstreamBase = $"http://127.0.0.1:{upstreamPort.ToString(CultureInfo.InvariantCulture)}";
         upstream = new HttpClient(new SocketsHttpHandler
         {
@@ -71,10 +74,16 @@ public sealed class AzureTableProxy : IAsyncDisposable
 
     public TableTraffic Traffic { get; } = new();
 
-    /// <summary>A proxy for the Azurite table endpoint on <paramref name="upstreamPort"/>; it need not be listening yet.</summary>
-    public static async Task<AzureTableProxy> StartAsync(int upstreamPort)
+    /// <summary>Failures tests inject into the writes passing through.</summary>
+    public StorageFaults Faults { get; } = new();
+
+    /// <summary>
+    /// A proxy for the Azurite table endpoint on <paramref name="upstreamPort"/>; it need not be listening yet. With
+    /// <paramref name="tableRules"/> off it only forwards and injects faults (the blob endpoint's proxy).
+    /// </summary>
+    public static async Task<AzureTableProxy> StartAsync(int upstreamPort, bool tableRules = true)
     {
-        var proxy = new AzureTableProxy(upstreamPort);
+        var proxy = new AzureTableProxy(upstreamPort, tableRules);
         await proxy.app.StartAsync();
         proxy.Port = new Uri(proxy.app.Urls.First()).Port;
         return proxy;
@@ -91,6 +100,12 @@ public sealed class AzureTableProxy : IAsyncDisposable
     {
         var request = context.Request;
         var target = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
+        if (!tableRules)
+        {
+            await ForwardBlobAsync(context, target);
+            return;
+        }
+
         var (table, partitionKey, rowKey, isBatch) = TableRequests.Address(target);
         var carriesEntity = request.Method is "POST" or "PUT" or "MERGE" or "PATCH";
         var addressesEntity = table is not null && (partitionKey is not null || rowKey is not null || request.Method == "POST");
@@ -133,7 +148,61 @@ public sealed class AzureTableProxy : IAsyncDisposable
         Traffic.Forwarded(
             isBatch ? operations?.Count ?? 0 : addressesEntity && request.Method != "GET" ? 1 : 0,
             isBatch && body is not null ? body.LongLength : -1);
+        var account = AccountOf(target);
+        var writes = isBatch
+            ? (operations ?? []).Where(o => o.Method != "GET").Select(o => new StorageWrite(account, o.Method, o.Table ?? "", o.PartitionKey, o.RowKey)).ToList()
+            : addressesEntity && request.Method != "GET" ? [new StorageWrite(account, request.Method, table!, partitionKey, rowKey)] : [];
+        await ForwardOrFaultAsync(context, target, body, writes);
+    }
+
+    // "/{account}/{container}/{blob}": writes are PUT (uploads, blocks, metadata) and DELETE.
+    private async Task ForwardBlobAsync(HttpContext context, string target)
+    {
+        var path = target.Split('?')[0].Split('/', 4);
+        var writes = context.Request.Method is "PUT" or "DELETE" && path.Length >= 3
+            ? [new StorageWrite(path[1], context.Request.Method, Uri.UnescapeDataString(path[2]), null, path.Length == 4 ? Uri.UnescapeDataString(path[3]) : null)]
+            : new List<StorageWrite>();
+        await ForwardOrFaultAsync(context, target, null, writes);
+    }
+
+    // "/{account}/...": Azurite and the emulator endpoint carry the account first in the path.
+    private static string AccountOf(string target) => target.Split('?')[0].Split('/', 3) is [_, var account, ..] ? account : "";
+
+    private async Task ForwardOrFaultAsync(HttpContext context, string target, byte[]? body, List<StorageWrite> writes)
+    {
+        var fault = writes.Count > 0 ? Faults.Take(writes) : null;
+        if (fault == FaultMode.Refuse)
+        {
+            await FaultAsync(context);
+            return;
+        }
+
+        if (fault == FaultMode.LoseResponse)
+        {
+            // Applied, but the client never hears it: the answer is replaced by a server error.
+            var applied = new DefaultHttpContext();
+            applied.Request.Method = context.Request.Method;
+            foreach (var (name, values) in context.Request.Headers)
+            {
+                applied.Request.Headers[name] = values;
+            }
+
+            applied.Request.Body = body is null ? context.Request.Body : new MemoryStream(body);
+            applied.Response.Body = Stream.Null;
+            await ForwardAsync(applied, target, body);
+            await FaultAsync(context);
+            return;
+        }
+
         await ForwardAsync(context, target, body);
+    }
+
+    private static async Task FaultAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+        context.Response.ContentType = ErrorContentType;
+        await context.Response.WriteAsync(
+            """{"odata.error":{"code":"InternalError","message":{"lang":"en-US","value":"The server encountered an internal error (injected by a test)."}}}""");
     }
 
     // The whole body, or null (after draining it) when it is longer than the limit.
