@@ -91,6 +91,8 @@ var appContainers = {
 }
 var appTables = {
   Articles: 'articles'
+  Operations: 'operations' // background admin operations and their progress
+  Sources: 'sources' // every sighting of every article (which dump named it)
   ArticleIndex: 'articleindex' // name prefix only: the index lives in the shard tables below
   Ingestions: 'ingestions'
   Stats: 'stats'
@@ -123,6 +125,8 @@ module storage 'app/storage.bicep' = {
     tags: tags
     containerNames: concat(map(items(appContainers), c => c.value), [packageContainer])
     tableNames: concat(map(filter(items(appTables), t => t.key != 'ArticleIndex'), t => t.value), indexShardTables)
+    // RunOperation's trigger (background admin operations); the name is fixed in code, like the dumps container.
+    queueNames: ['operations']
   }
 }
 

@@ -18,6 +18,9 @@ param containerNames string[]
 @description('Tables to create. Extend the list in main.bicep; the app reads each name from a Storage__*Table setting.')
 param tableNames string[]
 
+@description('Queues to create (the app\'s queue triggers name them in code).')
+param queueNames string[] = []
+
 resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' = {
   name: name
   location: location
@@ -73,6 +76,18 @@ resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2024-01-
   for tableName in tableNames: {
     parent: tableService
     name: tableName
+  }
+]
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2024-01-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2024-01-01' = [
+  for queueName in queueNames: {
+    parent: queueService
+    name: queueName
   }
 ]
 

@@ -437,7 +437,7 @@ internal static class IngestBenchmark
         _ = analyzer.Analyze("北京职工医保报销比例是多少", "预热。");
         var now = DateTimeOffset.UtcNow;
         watch.Restart();
-        var tagged = parsed.Select(d => d.Articles.Select(a => IngestionService.ToStored(a, d.Name, "stages", analyzer.Analyze(a.Title, a.Body), now)).ToList()).ToList();
+        var tagged = parsed.Select(d => d.Articles.Select(a => IngestionService.ToStored(a, "stages", analyzer.Analyze(a.Title, a.Body), now)).ToList()).ToList();
         var tagSeconds = watch.Elapsed.TotalSeconds;
         Line("tag (topic model + region tagger)", tagSeconds, $"1 thread, {tagSeconds * 1e6 / corpus.Sightings:F0} µs/article");
 
@@ -470,7 +470,7 @@ internal static class IngestBenchmark
                 candidates[candidate.Id] = candidates.TryGetValue(candidate.Id, out var seen) ? ArticleMerger.Merge(seen, candidate).Merged : candidate;
             }
 
-            await Task.WhenAll(candidates.Values.Select(c => store.SaveAsync(c, ct)));
+            await Task.WhenAll(candidates.Values.Select(c => store.SaveAsync(c, [new ArticleSource("stages", 0, "stages", c.FirstSeenAt)], ct)));
         });
         Line("article writes (ArticleStore.SaveAsync)", watch.Elapsed.TotalSeconds, $"{concurrency} dumps in parallel, TableBatchWriter");
 

@@ -221,7 +221,6 @@ internal static partial class QueryBenchmark
                 Body = $"{place.Name}{phrase}：按当地政策办理，详情咨询当地医保经办机构。",
                 Date = new DateOnly(2026, 1, 1).AddDays(random.Next(320)),
                 Tags = new ArticleTags(topics[random.Next(topics.Length)], 0.9, random.Next(20) == 0, "bench", tag.Code, tag.Name, tag.ProvinceCode, tag.CityCode, tag.CountyCode, []),
-                Sources = [new ArticleSource("bench.txt", i, "bench", now)],
                 FirstSeenAt = now,
                 UpdatedAt = now,
                 CreatedBy = "bench",

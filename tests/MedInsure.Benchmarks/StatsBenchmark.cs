@@ -142,7 +142,6 @@ internal static class StatsBenchmark
                 Date = date,
                 Tags = new ArticleTags(topics[random.Next(topics.Length)], 0.9, false, "bench", region, region, null, null, null, []),
                 Flags = random.Next(20) == 0 ? [new ArticleFlag("arithmetic-mismatch", "bench")] : [],
-                Sources = [new ArticleSource("bench.txt", i, "bench", now)],
                 FirstSeenAt = now,
                 UpdatedAt = now,
                 CreatedBy = "bench",

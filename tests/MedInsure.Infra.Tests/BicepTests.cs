@@ -91,13 +91,22 @@ public sealed partial class BicepTests(BicepFixture bicep) : IClassFixture<Bicep
         var tables = main["appTables"]!.AsObject().Select(p => Str(p.Value)).ToList();
 
         Assert.Equal(new[] { "dumps", "quarantine", "article-bodies" }, containers);
-        Assert.Equal(new[] { "articles", "articleindex", "ingestions", "stats" }, tables);
+        Assert.Equal(new[] { "articles", "operations", "sources", "articleindex", "ingestions", "stats" }, tables);
         var shards = main["copy"]!.AsArray().Single(c => Str(c!["name"]) == "indexShardTables")!;
         // StorageOptions.ArticleIndexShards in the app (not referenced here: see the csproj).
         Assert.Equal("[length(range(0, 32))]", Str(shards["count"]));
         Assert.Contains("padLeft(range(0, 32)[copyIndex('indexShardTables')], 2, '0')", Str(shards["input"]), StringComparison.Ordinal);
         Assert.Single(bicep.ResourcesOfType("Microsoft.Storage/storageAccounts/blobServices/containers"));
         Assert.Single(bicep.ResourcesOfType("Microsoft.Storage/storageAccounts/tableServices/tables"));
+    }
+
+    [Fact]
+    public void StorageGetsTheQueueThatRunsBackgroundAdminOperations()
+    {
+        var storage = bicep.AllResources().Single(r => Str(r.Resource["type"]) == "Microsoft.Resources/deployments" && Str(r.Resource["name"]) == "storage").Resource;
+
+        Assert.Equal("[\"operations\"]", storage["properties"]?["parameters"]?["queueNames"]?["value"]?.ToJsonString());
+        Assert.Single(bicep.ResourcesOfType("Microsoft.Storage/storageAccounts/queueServices/queues"));
     }
 
     [Fact]

@@ -15,9 +15,6 @@ public static class ArticleEntityMapper
     /// <summary>Longest body kept in the entity itself (4 chunks); longer bodies go to blob storage.</summary>
     public const int MaxInlineBodyChars = 4 * ChunkChars;
 
-    // 4 body chunks + 10 source chunks of 60 KB (UTF-16) stay under the 1 MiB entity limit: about 2,500 sources an article.
-    private const int MaxSourceChunks = 10;
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static TableEntity ToEntity(StoredArticle article, string? bodyBlob = null)
@@ -42,7 +39,6 @@ public static class ArticleEntityMapper
             ["CountyCode"] = article.Tags.CountyCode,
             ["OtherRegions"] = string.Join(',', article.Tags.OtherRegions),
             ["Flags"] = JsonSerializer.Serialize(article.Flags, Json),
-            ["SourceCount"] = article.Sources.Count,
             ["FirstSeenAt"] = article.FirstSeenAt,
             ["UpdatedAt"] = article.UpdatedAt,
             ["CreatedBy"] = article.CreatedBy,
@@ -52,8 +48,6 @@ public static class ArticleEntityMapper
         };
 
         WriteChunks(entity, "Body", bodyBlob is null ? article.Body : Preview(article.Body), 4);
-        var sources = JsonSerializer.Serialize(article.Sources, Json);
-        WriteChunks(entity, "Sources", sources, MaxSourceChunks);
         return entity;
     }
 
@@ -82,7 +76,6 @@ public static class ArticleEntityMapper
                 entity.GetString("CountyCode"),
                 (entity.GetString("OtherRegions") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)),
             Flags = JsonSerializer.Deserialize<List<ArticleFlag>>(entity.GetString("Flags") ?? "[]", Json) ?? [],
-            Sources = JsonSerializer.Deserialize<List<ArticleSource>>(ReadChunks(entity, "Sources") is { Length: > 0 } s ? s : "[]", Json) ?? [],
             FirstSeenAt = entity.GetDateTimeOffset("FirstSeenAt") ?? DateTimeOffset.MinValue,
             UpdatedAt = entity.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue,
             CreatedBy = entity.GetString("CreatedBy") ?? "",

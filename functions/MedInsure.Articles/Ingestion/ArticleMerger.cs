@@ -11,7 +11,8 @@ public enum ArticleChange
 /// How two sightings of one article combine (pure). The fullest text wins: any text over none, a main article's
 /// complete body over a related item's summary, then the longer body. Ties are broken by the text itself, so the
 /// result does not depend on the order in which dumps arrive and a sighting with less text never replaces fuller
-/// text. The earliest date wins, every source is kept once, and the short answer and category are the fullest seen.
+/// text. The earliest date wins, and the short answer and category are the fullest seen. Sightings are not part of
+/// the article (<see cref="SightingStore"/>): a dump that names an article again changes nothing here.
 /// </summary>
 public static class ArticleMerger
 {
@@ -23,15 +24,6 @@ public static class ArticleMerger
         }
 
         var textWinner = CompareText(incoming, existing) > 0 ? incoming : existing;
-        var sources = existing.Sources.ToList();
-        foreach (var source in incoming.Sources)
-        {
-            if (!sources.Any(s => s.Dump == source.Dump && s.Position == source.Position))
-            {
-                sources.Add(source);
-            }
-        }
-
         var merged = existing with
         {
             Title = textWinner.Title,
@@ -42,14 +34,12 @@ public static class ArticleMerger
             ShortAnswer = Fuller(existing.ShortAnswer, incoming.ShortAnswer),
             Category = Fuller(existing.Category, incoming.Category),
             Date = Earliest(existing.Date, incoming.Date),
-            Sources = sources,
         };
 
         var changed = !ReferenceEquals(textWinner, existing)
             || merged.ShortAnswer != existing.ShortAnswer
             || merged.Category != existing.Category
-            || merged.Date != existing.Date
-            || sources.Count != existing.Sources.Count;
+            || merged.Date != existing.Date;
 
         if (!changed)
         {

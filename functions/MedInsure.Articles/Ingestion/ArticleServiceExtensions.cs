@@ -20,6 +20,7 @@ public static class ArticleServiceExtensions
         services.AddOptions<DumpParserOptions>().BindConfiguration("Parser");
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new DumpReader(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DumpParserOptions>>().Value));
+        services.AddSingleton<SightingStore>();
         services.AddSingleton<ArticleStore>();
         services.AddSingleton<IngestionRecords>();
         services.AddSingleton<IngestionService>();
@@ -34,6 +35,7 @@ public static class ArticleServiceExtensions
         services.AddSingleton<IArticleChangeObserver, StatsObserver>();
 
         services.AddSingleton<MedInsure.Articles.Rebuild.DerivedRebuild>();
+        services.AddSingleton<MedInsure.Articles.Operations.AdminOperations>();
 
         services.AddSingleton<CalculationService>();
         services.AddSingleton<AnswerService>();

@@ -12,7 +12,7 @@ namespace MedInsure.Articles.Ingestion;
 /// on fresh state when another ingestion got there first. Every write counts a version, and after it the derived rows
 /// (query index, statistics) are brought to the written state; see <see cref="DeriveAsync"/>.
 /// </summary>
-public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticleChangeObserver> observers) : IAsyncDisposable
+public sealed class ArticleStore(StorageProvisioner storage, SightingStore sightings, IEnumerable<IArticleChangeObserver> observers) : IAsyncDisposable
 {
     private const int MaxAttempts = 30;
 
@@ -34,7 +34,16 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
 
     public TableClient Table => storage.Table(storage.Options.ArticlesTable);
 
-    public async Task<ArticleChange> SaveAsync(StoredArticle incoming, CancellationToken cancellationToken)
+    /// <summary>Merges one dump's sighting(s) of an article into the store, then records the sightings.</summary>
+    public async Task<ArticleChange> SaveAsync(StoredArticle incoming, IReadOnlyList<ArticleSource> seen, CancellationToken cancellationToken)
+    {
+        var change = await SaveArticleAsync(incoming, cancellationToken);
+        // After the article: a sighting row always names a stored article, and a retry adds the same keys again.
+        await sightings.AddAsync(incoming.Id, seen, cancellationToken);
+        return change;
+    }
+
+    private async Task<ArticleChange> SaveArticleAsync(StoredArticle incoming, CancellationToken cancellationToken)
     {
         var bodyBlob = await StoreLongBodyAsync(incoming, cancellationToken);
         // An article this process stored already goes straight to the merge: its Add could only fail (409), and a
@@ -129,11 +138,10 @@ public sealed class ArticleStore(StorageProvisioner storage, IEnumerable<IArticl
         throw new InvalidOperationException($"Article {incoming.Id} kept changing under {MaxAttempts} attempts to merge it; the ingestion will be retried.");
     }
 
-    // The ingestion that created or last updated the article, or whose sighting it already holds, is the incoming one.
+    // The ingestion that created or last updated the article is the incoming one. (One that wrote earlier and was then
+    // overtaken needs nothing: the later writer derives from the newer state, and PriorDerived covers the older rows.)
     private static bool IsOwnWrite(StoredArticle existing, StoredArticle incoming) =>
-        existing.CreatedBy == incoming.CreatedBy
-        || existing.UpdatedBy == incoming.UpdatedBy
-        || incoming.Sources.Any(s => existing.Sources.Any(e => e.Dump == s.Dump && e.Position == s.Position && e.IngestionId == s.IngestionId));
+        existing.CreatedBy == incoming.CreatedBy || existing.UpdatedBy == incoming.UpdatedBy;
 
     private void Remember(StoredArticle article, string? bodyBlob, TableWriteResult result)
     {

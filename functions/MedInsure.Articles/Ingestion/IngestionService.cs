@@ -163,16 +163,18 @@ public sealed class IngestionService(
         }
 
         var now = time.GetUtcNow();
-        var candidates = new Dictionary<string, StoredArticle>(StringComparer.Ordinal);
+        // A dump may name an article more than once: its sightings merge into one write, and each is recorded.
+        var candidates = new Dictionary<string, (StoredArticle Article, List<ArticleSource> Sightings)>(StringComparer.Ordinal);
         foreach (var article in dump.Articles)
         {
-            var candidate = ToStored(article, dump.Name, attempt.Id, now);
+            var candidate = ToStored(article, attempt.Id, now);
+            var sighting = new ArticleSource(dump.Name, article.Position, attempt.Id, now);
             candidates[candidate.Id] = candidates.TryGetValue(candidate.Id, out var seen)
-                ? ArticleMerger.Merge(seen, candidate).Merged
-                : candidate;
+                ? (ArticleMerger.Merge(seen.Article, candidate).Merged, [.. seen.Sightings, sighting])
+                : (candidate, [sighting]);
         }
 
-        var changes = await Task.WhenAll(candidates.Values.Select(c => articles.SaveAsync(c, cancellationToken)));
+        var changes = await Task.WhenAll(candidates.Values.Select(c => articles.SaveAsync(c.Article, c.Sightings, cancellationToken)));
         var warnings = dump.Warnings.Concat(dump.Articles.SelectMany(a => a.Warnings.Select(w => $"#{a.Position.ToString(CultureInfo.InvariantCulture)} {a.Title}: {w}"))).ToList();
         return record with
         {
@@ -187,11 +189,11 @@ public sealed class IngestionService(
         };
     }
 
-    private StoredArticle ToStored(ParsedArticle article, string dumpName, string ingestionId, DateTimeOffset now) =>
-        ToStored(article, dumpName, ingestionId, analyzer.Analyze(article.Title, article.Body), now);
+    private StoredArticle ToStored(ParsedArticle article, string ingestionId, DateTimeOffset now) =>
+        ToStored(article, ingestionId, analyzer.Analyze(article.Title, article.Body), now);
 
-    /// <summary>One sighting of an article as the store keeps it: its own text, tags and a single source.</summary>
-    internal static StoredArticle ToStored(ParsedArticle article, string dumpName, string ingestionId, (ArticleTags Tags, IReadOnlyList<ArticleFlag> Flags) analysis, DateTimeOffset now) => new()
+    /// <summary>One sighting of an article as the store keeps it: its own text and tags.</summary>
+    internal static StoredArticle ToStored(ParsedArticle article, string ingestionId, (ArticleTags Tags, IReadOnlyList<ArticleFlag> Flags) analysis, DateTimeOffset now) => new()
     {
         Id = ArticleIdentity.IdFor(article.Title),
         Title = article.Title,
@@ -202,7 +204,6 @@ public sealed class IngestionService(
         Date = article.Date,
         Tags = analysis.Tags,
         Flags = analysis.Flags,
-        Sources = [new ArticleSource(dumpName, article.Position, ingestionId, now)],
         FirstSeenAt = now,
         UpdatedAt = now,
         CreatedBy = ingestionId,

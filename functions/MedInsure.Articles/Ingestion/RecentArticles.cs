@@ -6,7 +6,7 @@ namespace MedInsure.Articles.Ingestion;
 public sealed record WrittenArticle(StoredArticle Article, string? BodyBlob, ETag ETag)
 {
     /// <summary>Rough size in characters, for the cache's budget: the texts plus about 64 per source.</summary>
-    public long Size => Article.Body.Length + Article.Title.Length + (Article.ShortAnswer?.Length ?? 0) + (64L * Article.Sources.Count) + 512;
+    public long Size => Article.Body.Length + Article.Title.Length + (Article.ShortAnswer?.Length ?? 0) + 512;
 }
 
 /// <summary>

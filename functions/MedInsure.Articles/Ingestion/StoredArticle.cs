@@ -34,7 +34,6 @@ public sealed record StoredArticle
     public DateOnly? Date { get; init; }
     public required ArticleTags Tags { get; init; }
     public IReadOnlyList<ArticleFlag> Flags { get; init; } = [];
-    public required IReadOnlyList<ArticleSource> Sources { get; init; }
     public required DateTimeOffset FirstSeenAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
 

@@ -39,6 +39,7 @@ public sealed record ArticleDetail(
     ArticleTagsView Tags,
     IReadOnlyList<ArticleFlag> Flags,
     IReadOnlyList<ArticleSource> Sources,
+    string? SourcesContinuation,
     DateTimeOffset FirstSeenAt,
     DateTimeOffset UpdatedAt);
 
@@ -54,7 +55,8 @@ public static class ArticleMapping
         new RegionRef(row.GetString("RegionCode") ?? ArticleIndex.Nationwide, row.GetString("RegionName") ?? ""),
         row.GetString("Date"));
 
-    public static ArticleDetail AsDetail(this StoredArticle article)
+    /// <summary>The article with one page of its sightings (<paramref name="sources"/>) and the token for the next.</summary>
+    public static ArticleDetail AsDetail(this StoredArticle article, IReadOnlyList<ArticleSource> sources, string? sourcesContinuation)
     {
         var tags = article.Tags;
         var flags = article.Flags.ToList();
@@ -74,7 +76,8 @@ public static class ArticleMapping
             new ArticleTagsView(tags.Topic, MedInsure.Tagging.Topics.Find(tags.Topic)?.Name, tags.TopicScore, tags.TopicLowConfidence, tags.ModelVersion,
                 new ArticleRegion(tags.RegionCode, tags.RegionName, tags.ProvinceCode, tags.CityCode, tags.CountyCode, tags.OtherRegions)),
             flags,
-            article.Sources,
+            sources,
+            sourcesContinuation,
             article.FirstSeenAt,
             article.UpdatedAt);
     }

@@ -33,6 +33,12 @@ public sealed class StorageOptions
     /// </summary>
     public string ArticleIndexTable { get; set; } = "articleindex";
 
+    /// <summary>Every sighting of every article (<see cref="MedInsure.Articles.Ingestion.SightingStore"/>).</summary>
+    public string SourcesTable { get; set; } = "sources";
+
+    /// <summary>Background admin operations and their progress (<see cref="MedInsure.Articles.Operations.AdminOperations"/>).</summary>
+    public string OperationsTable { get; set; } = "operations";
+
     /// <summary>Statistics aggregates maintained at ingestion and re-tagging.</summary>
     public string StatsTable { get; set; } = "stats";
 
@@ -43,7 +49,7 @@ public sealed class StorageOptions
 
     /// <summary>Unprefixed names of every table the app uses.</summary>
     public IEnumerable<string> AllTables() =>
-        new[] { ArticlesTable, IngestionsTable, StatsTable }.Concat(Enumerable.Range(0, ArticleIndexShards).Select(IndexShardTable));
+        new[] { ArticlesTable, SourcesTable, IngestionsTable, StatsTable, OperationsTable }.Concat(Enumerable.Range(0, ArticleIndexShards).Select(IndexShardTable));
 
     /// <summary>Unprefixed name of one index shard table: "articleindex07".</summary>
     public string IndexShardTable(int shard) => ArticleIndexTable + shard.ToString("D2", System.Globalization.CultureInfo.InvariantCulture);

@@ -12,10 +12,13 @@ internal sealed class ArticlesFunctions(
     Lazy<RegionGazetteer> regions,
     ArticleQueryService queries,
     ArticleStore articles,
+    SightingStore sightings,
     StorageProvisioner storage,
     ContinuationTokens tokens)
 {
     private const string TokenScope = "articles";
+    private const string SourcesTokenScope = "sources";
+    private const int DefaultSourcesLimit = 50;
     private const int DefaultLimit = 20;
     private const int MaxLimit = 100;
     private const int MaxKeywordChars = 50;
@@ -33,12 +36,17 @@ internal sealed class ArticlesFunctions(
             : problem!);
 
     [Function("GetArticle")]
-    [ApiOperation("Articles", "One article: full text, every source, tags with model version, flags", Problems = [404], ConditionalGet = true, Returns = typeof(ArticleDetail))]
+    [ApiOperation("Articles", "One article: full text, tags with model version, flags, and a page of its sources", Problems = [400, 404], ConditionalGet = true, Returns = typeof(ArticleDetail),
+        Description = "`sources` lists the dumps that named the article (dump, position, ingestion, when), one page at a time in a stable order: " +
+            "pass `sourcesContinuation` back as the query parameter of the same name for the next page. An article may be named by any number of dumps.")]
     [ApiRouteParameter("id", "Article id: 16 lower-case hex characters, from a list item's `id`.")]
+    [ApiQuery(typeof(ArticleDetailRequest))]
     public async Task<IResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/articles/{id}")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        ConditionalGet.WithJsonETag(request, await GetAsync(request.RouteValue("id"), cancellationToken));
+        ConditionalGet.WithJsonETag(request, ArticleDetailRequest.TryBind(request, out var bound, out var problem)
+            ? await GetAsync(request.RouteValue("id"), bound, cancellationToken)
+            : problem!);
 
     private async Task<Results<Ok<ArticlePage>, ProblemHttpResult>> ListAsync(ArticleListRequest request, CancellationToken cancellationToken)
     {
@@ -68,16 +76,39 @@ internal sealed class ArticlesFunctions(
             next is null ? null : tokens.Protect(TokenScope, $"{fingerprint} {next}")));
     }
 
-    private async Task<Results<Ok<ArticleDetail>, NotFound<ProblemDetails>>> GetAsync(string id, CancellationToken cancellationToken)
+    private async Task<Results<Ok<ArticleDetail>, NotFound<ProblemDetails>, ProblemHttpResult>> GetAsync(string id, ArticleDetailRequest request, CancellationToken cancellationToken)
     {
         if (!ArticleIdentity.IsValidId(id))
         {
             return ArticleProblems.NotFound("No article with that id (ids are 16 lower-case hex characters).");
         }
 
+        if (request.SourcesLimit is < 1 or > SightingStore.MaxPage)
+        {
+            return ArticleProblems.Invalid("sourcesLimit", $"must be between 1 and {SightingStore.MaxPage}");
+        }
+
+        string? after = null;
+        if (request.SourcesContinuation is { } continuation)
+        {
+            // The token names its article, so one issued for another article is refused rather than read from.
+            if (!tokens.TryUnprotect(SourcesTokenScope, continuation, out var resume) || !resume.StartsWith(id + "|", StringComparison.Ordinal))
+            {
+                return ArticleProblems.Invalid("sourcesContinuation", "is not a token this API issued for this article (pass back `sourcesContinuation` from the previous response unchanged)");
+            }
+
+            after = resume;
+        }
+
         await storage.EnsureAsync(cancellationToken);
         var article = await articles.FindAsync(id, cancellationToken);
-        return article is null ? ArticleProblems.NotFound($"No article with id '{id}'.") : TypedResults.Ok(article.AsDetail());
+        if (article is null)
+        {
+            return ArticleProblems.NotFound($"No article with id '{id}'.");
+        }
+
+        var (sources, next) = await sightings.PageAsync(id, after, request.SourcesLimit ?? DefaultSourcesLimit, cancellationToken);
+        return TypedResults.Ok(article.AsDetail(sources, next is null ? null : tokens.Protect(SourcesTokenScope, next)));
     }
 
     private sealed record Validation(ArticleFilter? Filter, int Limit, ProblemHttpResult? Problem);

@@ -208,6 +208,13 @@ internal sealed class OpenApiDocumentGenerator
             success["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Reference(ok, schemas) } };
         }
 
+        foreach (var accepted in results.Where(t => t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Accepted<>)).Select(t => t.GetGenericArguments()[0]))
+        {
+            var response = Response(202, "Accepted: the work runs in the background; `Location` is the URL of its status");
+            response["headers"] = new JsonObject { ["Location"] = new JsonObject { ["description"] = "Status URL of the operation", ["schema"] = new JsonObject { ["type"] = "string" } } };
+            response["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Reference(accepted, schemas) } };
+        }
+
         foreach (var content in function.Method.GetCustomAttributes<ApiContentAttribute>())
         {
             var response = Response(content.Status, content.Description);

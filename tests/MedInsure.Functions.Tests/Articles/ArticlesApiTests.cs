@@ -384,7 +384,7 @@ public sealed class ArticlesApiTests(AzuriteFixture azurite)
 
         Assert.Equal(new DateOnly(2026, 10, 20), before.Date);
         Assert.Equal(new DateOnly(2026, 10, 2), after.Date);
-        Assert.Equal(2, after.Sources.Count);
+        Assert.Equal(2, (await app.SightingsAsync(title)).Count);
         Assert.DoesNotContain(after.Id, late);
         Assert.Contains(after.Id, early);
         Assert.Equal(Expected(stored, from: new DateOnly(2026, 10, 1), to: new DateOnly(2026, 10, 5)), early);

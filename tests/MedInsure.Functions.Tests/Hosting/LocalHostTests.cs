@@ -35,14 +35,14 @@ public sealed class LocalHostTests(AzuriteFixture azurite)
             Assert.Equal((path, HttpStatusCode.OK), (path, (await anonymous.GetAsync($"{path}?code={MedInsureApplication.FunctionKey}", Cancel)).StatusCode));
         }
 
-        foreach (var path in new[] { "/api/manage/retag", "/api/manage/recount" })
+        foreach (var path in new[] { "/api/manage/retag", "/api/manage/recount", "/api/manage/reindex" })
         {
             var refused = await function.PostAsync(path, null, Cancel);
             Assert.Equal((path, HttpStatusCode.Unauthorized), (path, refused.StatusCode));
             Assert.Contains("admin key", (await refused.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("detail").GetString());
             Assert.Equal((path, HttpStatusCode.Unauthorized), (path, (await anonymous.PostAsync(path, null, Cancel)).StatusCode));
-            Assert.Equal((path, HttpStatusCode.OK), (path, (await admin.PostAsync(path, null, Cancel)).StatusCode));
-            Assert.Equal((path, HttpStatusCode.OK), (path, (await anonymous.PostAsync($"{path}?code={MedInsureApplication.AdminKey}", null, Cancel)).StatusCode));
+            Assert.Equal((path, HttpStatusCode.Accepted), (path, (await admin.PostAsync(path, null, Cancel)).StatusCode));
+            Assert.Equal((path, HttpStatusCode.Accepted), (path, (await anonymous.PostAsync($"{path}?code={MedInsureApplication.AdminKey}", null, Cancel)).StatusCode));
         }
 
         // Routing follows the loaded functions: an unknown path is 404, a known one with another method 405.
@@ -53,7 +53,7 @@ public sealed class LocalHostTests(AzuriteFixture azurite)
 
         // Every forwarded request is an invocation of the function its route names.
         var invoked = app.Host.Invocations.Where(i => i.Trigger == "http").Select(i => i.FunctionName).ToHashSet();
-        Assert.Superset(new HashSet<string> { "Root", "Health", "ListTopics", "ListArticles", "RetagArticles", "RecountStats" }, invoked);
+        Assert.Superset(new HashSet<string> { "Root", "Health", "ListTopics", "ListArticles", "StartRetag", "StartRecount", "StartReindex" }, invoked);
     }
 
     [Fact]

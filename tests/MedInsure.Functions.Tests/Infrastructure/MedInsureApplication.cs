@@ -161,6 +161,30 @@ public sealed class MedInsureApplication : IAsyncDisposable
         return list;
     }
 
+    /// <summary>
+    /// Starts a background admin operation (<c>POST /api/manage/{name}</c>) as a client would, lets the queue trigger run
+    /// it, and returns its final status from the URL the 202 gave.
+    /// </summary>
+    public async Task<JsonElement> RunOperationAsync(string name)
+    {
+        var admin = CreateKeyedClient(AdminKey);
+        var started = await admin.PostAsync($"/api/manage/{name}", null);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, started.StatusCode);
+        var location = started.Headers.Location ?? throw new InvalidOperationException("202 without Location");
+        var queued = await started.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((name, "queued"), (queued.GetProperty("kind").GetString(), queued.GetProperty("status").GetString()));
+
+        await host.DrainQueuesAsync(TestContext.Current.CancellationToken);
+
+        var status = await admin.GetFromJsonAsync<JsonElement>(location);
+        Assert.Equal(queued.GetProperty("id").GetString(), status.GetProperty("id").GetString());
+        return status;
+    }
+
+    /// <summary>Every recorded sighting of the article with this title (the sources table), read through the app's store.</summary>
+    public Task<List<ArticleSource>> SightingsAsync(string title) =>
+        services.GetRequiredService<SightingStore>().AllAsync(ArticleIdentity.IdFor(title), CancellationToken.None);
+
     public async ValueTask DisposeAsync()
     {
         await host.DisposeAsync();

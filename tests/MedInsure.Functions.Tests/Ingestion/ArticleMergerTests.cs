@@ -16,7 +16,6 @@ public sealed class ArticleMergerTests
         IsFullText = fullText,
         Date = date,
         Tags = new ArticleTags("card", 0.9, false, "m1", "000000", "全国", null, null, null, []),
-        Sources = [new ArticleSource(dump, position, ingestion, Now)],
         FirstSeenAt = Now,
         UpdatedAt = Now,
         CreatedBy = ingestion,
@@ -35,9 +34,20 @@ public sealed class ArticleMergerTests
         Assert.Equal("完整正文。", merged.Body);
         Assert.True(merged.IsFullText);
         Assert.Equal(new DateOnly(2026, 10, 3), merged.Date);
-        Assert.Equal(["a.txt", "b.txt"], merged.Sources.Select(s => s.Dump));
         Assert.Equal("i1", merged.CreatedBy);
         Assert.Equal("i2", merged.UpdatedBy);
+    }
+
+    [Fact]
+    public void TheSameTextFromAnotherDumpLeavesTheArticleUnchanged()
+    {
+        var first = Article("完整正文。", fullText: true, new DateOnly(2026, 10, 3), "a.txt", 0, "i1");
+        var again = Article("完整正文。", fullText: true, new DateOnly(2026, 10, 3), "b.txt", 2, "i2");
+
+        var (merged, change) = ArticleMerger.Merge(first, again);
+
+        Assert.Equal(ArticleChange.Unchanged, change);
+        Assert.Same(first, merged);
     }
 
     [Fact]
@@ -76,8 +86,8 @@ public sealed class ArticleMergerTests
 
         Assert.Equal("个人每月缴纳养老保险672元。", merged.Body);
         Assert.False(merged.IsFullText);
-        Assert.Equal(ArticleChange.Updated, change);
-        Assert.Equal(2, merged.Sources.Count);
+        Assert.Equal(ArticleChange.Unchanged, change);
+        Assert.Same(summary, merged);
         Assert.Equal(merged.Body, again.Body);
         Assert.False(again.IsFullText);
     }
@@ -101,7 +111,6 @@ public sealed class ArticleMergerTests
             Assert.Equal(fullest.Body, stored.Body);
             Assert.Equal(fullest.IsFullText, stored.IsFullText);
             Assert.Equal(sightings.Min(s => s.Date), stored.Date);
-            Assert.Equal(sightings.Select(s => (s.Sources[0].Dump, s.Sources[0].Position)).ToHashSet(), stored.Sources.Select(s => (s.Dump, s.Position)).ToHashSet());
             Assert.Equal(
                 (stored.Title, stored.Body, stored.IsFullText, stored.ShortAnswer, stored.Category, stored.Date),
                 (other.Title, other.Body, other.IsFullText, other.ShortAnswer, other.Category, other.Date));

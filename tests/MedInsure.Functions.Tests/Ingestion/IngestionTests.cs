@@ -45,7 +45,7 @@ public sealed class IngestionTests(AzuriteFixture azurite)
         var main = articles.Single(a => a.GetString("Title") == "盐城市医保报销比例是多少（A1）");
         Assert.True(main.GetBoolean("IsFullText"));
         Assert.Contains("起付线", main.GetString("Body"));
-        Assert.Equal(1, main.GetInt32("SourceCount"));
+        Assert.Equal([("a.txt", 0)], (await app.SightingsAsync("盐城市医保报销比例是多少（A1）")).Select(s => (s.Dump, s.Position)));
         Assert.False(string.IsNullOrEmpty(main.GetString("Topic")));
         Assert.False(string.IsNullOrEmpty(main.GetString("ModelVersion")));
 
@@ -85,9 +85,10 @@ public sealed class IngestionTests(AzuriteFixture azurite)
 
         var records = await app.CreateKeyedClient().GetFromJsonAsync<JsonElement>("/api/ingestions");
         var copy = records.GetProperty("items").EnumerateArray().Single(r => r.GetProperty("dump").GetString() == "copy-of-a.txt");
-        Assert.Equal(0, copy.GetProperty("new").GetInt32());
-        Assert.Equal(3, copy.GetProperty("updated").GetInt32());
+        // The same content under another name changes no article: it counts as unchanged, and only adds sightings.
+        Assert.Equal((0, 0, 3), (copy.GetProperty("new").GetInt32(), copy.GetProperty("updated").GetInt32(), copy.GetProperty("unchanged").GetInt32()));
         Assert.Equal(2, records.GetProperty("items").GetArrayLength());
+        Assert.Equal(["a.txt", "copy-of-a.txt"], (await app.SightingsAsync("盐城市医保报销比例是多少（R1）")).Select(s => s.Dump).Order());
     }
 
     [Fact]
@@ -103,13 +104,11 @@ public sealed class IngestionTests(AzuriteFixture azurite)
         var articles = await app.AllArticlesAsync();
         var matching = articles.Where(a => a.GetString("Title") == shared).ToList();
         var article = Assert.Single(matching);
-        Assert.Equal(2, article.GetInt32("SourceCount"));
         Assert.True(article.GetBoolean("IsFullText"));
         Assert.Contains("医疗保险个人缴纳2%", article.GetString("Body"));
         Assert.Equal("2026-10-20", article.GetString("Date"));
-        var sources = article.GetString("Sources");
-        Assert.Contains("first.txt", sources);
-        Assert.Contains("second.txt", sources);
+        Assert.Equal(["first.txt", "second.txt"], (await app.SightingsAsync(shared)).Select(s => s.Dump).Order());
+        Assert.False(article.ContainsKey("Sources"));
         Assert.Equal(3, articles.Count);
     }
 
@@ -131,16 +130,14 @@ public sealed class IngestionTests(AzuriteFixture azurite)
         await one.TriggerAsync();
 
         var article = Assert.Single(await one.AllArticlesAsync(), a => a.GetString("Title") == shared);
-        Assert.Equal(3, article.GetInt32("SourceCount"));
-        Assert.Contains("first.txt", article.GetString("Sources"));
-        Assert.Contains("second.txt", article.GetString("Sources"));
-        Assert.Contains("third.txt", article.GetString("Sources"));
+        Assert.Equal(["first.txt", "second.txt", "third.txt"], (await one.SightingsAsync(shared)).Select(s => s.Dump).Order());
         Assert.True(article.GetBoolean("IsFullText"));
         Assert.Contains("医疗保险个人缴纳2%", article.GetString("Body"));
         Assert.Equal("2026-10-20", article.GetString("Date"));
         var third = (await one.CreateKeyedClient().GetFromJsonAsync<JsonElement>("/api/ingestions")).GetProperty("items").EnumerateArray()
             .Single(r => r.GetProperty("dump").GetString() == "third.txt");
-        Assert.Equal(1, third.GetProperty("updated").GetInt32());
+        // Its summary and later date add nothing to the stored full text: unchanged, with a sighting recorded.
+        Assert.Equal((0, 1), (third.GetProperty("updated").GetInt32(), third.GetProperty("unchanged").GetInt32()));
     }
 
     [Fact]
@@ -208,7 +205,7 @@ public sealed class IngestionTests(AzuriteFixture azurite)
 
         var articles = await app.AllArticlesAsync();
         Assert.Equal(41, articles.Count);
-        Assert.Equal(20, articles.Single(a => a.GetString("Title") == shared).GetInt32("SourceCount"));
+        Assert.Equal(20, (await app.SightingsAsync(shared)).Count);
 
         var client = app.CreateKeyedClient();
         var records = await client.GetFromJsonAsync<JsonElement>("/api/ingestions?limit=100");
@@ -216,7 +213,8 @@ public sealed class IngestionTests(AzuriteFixture azurite)
         Assert.Equal(20, items.Count);
         Assert.All(items, r => Assert.Equal("succeeded", r.GetProperty("status").GetString()));
         Assert.Equal(41, items.Sum(r => r.GetProperty("new").GetInt32()));
-        Assert.Equal(19, items.Sum(r => r.GetProperty("updated").GetInt32()));
+        // The shared article is new in one dump; each other dump updates it or, with nothing fuller or earlier, leaves it unchanged.
+        Assert.Equal(19, items.Sum(r => r.GetProperty("updated").GetInt32() + r.GetProperty("unchanged").GetInt32()));
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public sealed class OutageTests : IDisposable
         Assert.All(items.EnumerateArray(), r => Assert.Equal("succeeded", r.GetProperty("status").GetString()));
         var articles = await app.AllArticlesAsync();
         Assert.Equal(13, articles.Count);
-        Assert.Equal(12, articles.Single(a => a.GetString("Title") == shared).GetInt32("SourceCount"));
+        Assert.Equal(12, (await app.SightingsAsync(shared)).Count);
         Assert.Equal(13, items.EnumerateArray().Sum(r => r.GetProperty("new").GetInt32()));
     }
 }

@@ -14,7 +14,6 @@ public sealed class RecentArticlesTests
             Title = title,
             Body = new string('文', bodyChars),
             Tags = new ArticleTags("card", 0.9, false, "m1", "000000", "全国", null, null, null, []),
-            Sources = [new ArticleSource("a.txt", 1, "i1", now)],
             FirstSeenAt = now,
             UpdatedAt = now,
             CreatedBy = "i1",
@@ -28,7 +27,7 @@ public sealed class RecentArticlesTests
     {
         // Each article counts ~1,980 characters: a generation (half of 128,000) turns over at its 33rd article.
         var recent = new RecentArticles(budgetChars: 128_000);
-        var first = Written("问题0", 1_400);
+        var first = Written("问题0", 1_464);
         recent.Remember(first);
         recent.Remember(first with { ETag = new ETag("W/\"2\"") });
         Assert.True(recent.TryGet(first.Article.Id, out var found));
@@ -36,14 +35,14 @@ public sealed class RecentArticlesTests
 
         for (var i = 1; i <= 32; i++)
         {
-            recent.Remember(Written($"问题{i}", 1_400));
+            recent.Remember(Written($"问题{i}", 1_464));
         }
 
         Assert.True(recent.TryGet(first.Article.Id, out _));
 
         for (var i = 33; i <= 65; i++)
         {
-            recent.Remember(Written($"问题{i}", 1_400));
+            recent.Remember(Written($"问题{i}", 1_464));
         }
 
         Assert.False(recent.TryGet(first.Article.Id, out _));

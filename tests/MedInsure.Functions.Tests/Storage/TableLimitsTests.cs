@@ -106,22 +106,20 @@ public sealed class TableLimitsTests(AzuriteFixture azurite)
     [Fact]
     public void TheFullestArticleTheMapperWritesStaysUnderOneMiB()
     {
-        // The longest inline body (4 chunks) and as many sources as the 10 source chunks hold.
-        var sources = new List<ArticleSource>();
-        var article = Article("江西萍乡社保基数8400个人扣多少", new DateOnly(2026, 12, 2)) with { Body = new string('文', ArticleEntityMapper.MaxInlineBodyChars) };
-        while (true)
+        // The longest inline body (4 chunks of 30,000 characters), the longest title and 100 earlier derived states:
+        // sightings live in their own table, so nothing else in the entity grows with the number of dumps.
+        var prior = Enumerable.Range(0, 100).Select(i => new DerivedState("reimbursement", i % 2 == 0, "360302", "360000", "360300", "360302",
+            "arithmetic-mismatch,sum-mismatch", new DateOnly(2026, 1, 1).AddDays(i))).ToList();
+        var article = Article(new string('题', 500), new DateOnly(2026, 12, 2)) with
         {
-            sources.Add(new($"dumps/2026-12-02/第{sources.Count:D5}批社保问答.txt", sources.Count, "0123456789abcdef-0001", DateTimeOffset.UnixEpoch));
-            if (JsonSerializer.Serialize(sources, new JsonSerializerOptions(JsonSerializerDefaults.Web)).Length > 10 * ArticleEntityMapper.ChunkChars)
-            {
-                sources.RemoveAt(sources.Count - 1);
-                break;
-            }
-        }
+            Body = new string('文', ArticleEntityMapper.MaxInlineBodyChars),
+            ShortAnswer = new string('答', 2_000),
+            PriorDerived = prior,
+        };
 
-        var entity = ArticleEntityMapper.ToEntity(article with { Sources = sources });
+        var entity = ArticleEntityMapper.ToEntity(article);
 
-        Assert.InRange(TableLimits.EntityBytes(entity), 800_000, TableLimits.MaxEntityBytes);
+        Assert.InRange(TableLimits.EntityBytes(entity), 240_000, TableLimits.MaxEntityBytes);
         TableLimits.EnsureWritable("articles", new(TableTransactionActionType.Add, entity));
     }
 
@@ -133,7 +131,6 @@ public sealed class TableLimitsTests(AzuriteFixture azurite)
         Date = date,
         Tags = new ArticleTags("reimbursement", 0.9, true, "v1", "360302", "安源区", "360000", "360300", "360302", ["110000"]),
         Flags = [new("arithmetic-mismatch", "8400 × 8% ≠ 700"), new("sum-mismatch", "")],
-        Sources = [],
         FirstSeenAt = DateTimeOffset.UnixEpoch,
         UpdatedAt = DateTimeOffset.UnixEpoch,
         CreatedBy = "0123456789abcdef",

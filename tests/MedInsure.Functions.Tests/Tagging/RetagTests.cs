@@ -17,15 +17,14 @@ public sealed class RetagTests(AzuriteFixture azurite)
         victim["ModelVersion"] = "old-model";
         await app.Articles.UpdateEntityAsync(victim, victim.ETag, TableUpdateMode.Replace);
 
-        var client = app.CreateKeyedClient(MedInsureApplication.AdminKey);
-        var first = await client.PostAsync("/api/manage/retag", null);
-        var second = await client.PostAsync("/api/manage/retag", null);
+        var first = await app.RunOperationAsync("retag");
+        var second = await app.RunOperationAsync("retag");
 
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        var summary = await first.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("succeeded", 1), (first.GetProperty("status").GetString(), first.GetProperty("attempts").GetInt32()));
+        var summary = first.GetProperty("result");
         Assert.Equal(3, summary.GetProperty("scanned").GetInt32());
         Assert.Equal(1, summary.GetProperty("changed").GetInt32());
-        Assert.Equal(0, (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("changed").GetInt32());
+        Assert.Equal(0, second.GetProperty("result").GetProperty("changed").GetInt32());
         var restored = (await app.AllArticlesAsync()).Single(a => a.RowKey == victim.RowKey);
         Assert.Equal(original[victim.RowKey], restored.GetString("Topic"));
         Assert.StartsWith("topic-", restored.GetString("ModelVersion"));
