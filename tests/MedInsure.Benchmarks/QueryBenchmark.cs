@@ -10,13 +10,15 @@ using MedInsure.Benchmarks.Support;
 using MedInsure.Tagging;
 using MedInsure.Tagging.Regions;
 using MedInsure.Testing;
+using MedInsure.Testing.AzureLimits;
 
 namespace MedInsure.Benchmarks;
 
 /// <summary>
 /// Query API latency through HTTP (the local Functions host as a child process, forwarding to the real worker) next to
 /// the same index range read with a raw TableClient in the same run, at 10k and 100k articles, plus a wrk load run at
-/// each size. Targets (issue #5): p95 ≤ 1.5× raw, no growth from 10k to 100k beyond noise, zero errors under load.
+/// each size, and the storage requests and bytes each page costs next to the same page read directly. Targets: p95 ≤ 1.5× raw,
+/// no growth from 10k to 100k beyond noise, zero errors under load.
 /// </summary>
 internal static partial class QueryBenchmark
 {
@@ -93,6 +95,15 @@ internal static partial class QueryBenchmark
                 var rowsRead = await RawPageAsync(index, plan, cursor);
                 // Printed as measured: the 100k seed is long, and the 10k figures should not wait for it.
                 Console.WriteLine($"  {name,-15} http p50 {results[^1].HttpP50:F2} ms p95 {results[^1].HttpP95:F2} ms | raw p50 {results[^1].RawP50:F2} ms p95 {results[^1].RawP95:F2} ms | {rowsRead} index rows examined a page");
+                var traffic = azurite.TableProxy.Traffic;
+                var (apiRequests, apiBytesIn, apiBytesOut) = await TrafficPerCallAsync(traffic, async () =>
+                {
+                    using var response = await http.GetAsync(url);
+                    response.EnsureSuccessStatusCode();
+                });
+                var (rawRequests, _, rawBytesOut) = await TrafficPerCallAsync(traffic, () => RawPageAsync(index, plan, cursor));
+                Console.WriteLine($"  {"",-15} storage a page: API {apiRequests:F1} requests, {apiBytesIn:N0} bytes sent, {apiBytesOut:N0} bytes read | " +
+                    $"minimum (the same page read directly) {rawRequests:F1} requests, {rawBytesOut:N0} bytes read");
             }
 
             // At every size: how a loaded app behaves as the store grows.
@@ -193,6 +204,19 @@ internal static partial class QueryBenchmark
         Array.Sort(timesA);
         Array.Sort(timesB);
         return (timesA, timesB);
+    }
+
+    /// <summary>Storage requests and bytes one call costs, averaged over 20 calls, read at the Azure-limits proxy.</summary>
+    private static async Task<(double Requests, double BytesSent, double BytesRead)> TrafficPerCallAsync(TableTraffic traffic, Func<Task> call)
+    {
+        const int Calls = 20;
+        traffic.Reset();
+        for (var i = 0; i < Calls; i++)
+        {
+            await call();
+        }
+
+        return ((double)traffic.Requests / Calls, (double)traffic.RequestBytes / Calls, (double)traffic.ResponseBytes / Calls);
     }
 
     private static double Percentile(double[] sorted, int p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100.0 * sorted.Length) - 1)];

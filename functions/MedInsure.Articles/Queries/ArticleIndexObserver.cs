@@ -35,18 +35,35 @@ public sealed partial class ArticleIndexObserver(StorageProvisioner storage, ILo
         // Earlier states' rows are looked for only when the derived state moves or is unknown: once a state is retired
         // its rows went with that write, and a repeat of the article must not pay for deleting them again.
         var keep = afterRows.Select(r => (r.PartitionKey, r.RowKey)).ToHashSet();
+        var retired = beforeRows.Keys.Where(key => !keep.Contains(key)).ToList();
         var priors = before is null || DerivedState.Of(before) != DerivedState.Of(after)
             ? after.PriorDerived.SelectMany(state => ArticleIndex.RowKeysFor(state, after.Title, after.Id))
+                .Where(key => !keep.Contains(key) && !beforeRows.ContainsKey(key)).Distinct().ToList()
             : [];
-        var retired = beforeRows.Keys.Concat(priors).Where(key => !keep.Contains(key)).Distinct();
         actions.AddRange(retired.Select(key =>
             new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(key.PartitionKey, key.RowKey), ETag.All)));
 
-        // A 404 on a delete means the row is already gone (a replay, or an earlier state's row removed before): that is the state we want.
+        // A 404 on a delete means the row is already gone (a replay): that is the state we want.
         await Task.WhenAll(actions.Select(a =>
-            writer.Value.SubmitAsync(storage.IndexShard(ArticleIndex.ShardOfPartition(a.Entity.PartitionKey)), a, cancellationToken)));
+            (Task)writer.Value.SubmitAsync(storage.IndexShard(ArticleIndex.ShardOfPartition(a.Entity.PartitionKey)), a, cancellationToken))
+            .Append(DeleteIfPresentAsync(priors, cancellationToken)));
         LogIndexed(after.Id, after.Version, actions.Count);
     }
+
+    // Most earlier states' rows are gone already, and a delete of a missing row fails its whole transaction (every
+    // other writer's action in it is sent again): each goes alone, where a 404 costs only itself.
+    private async Task DeleteIfPresentAsync(List<(string PartitionKey, string RowKey)> keys, CancellationToken cancellationToken) =>
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (key, ct) =>
+        {
+            try
+            {
+                await storage.IndexShard(ArticleIndex.ShardOfPartition(key.PartitionKey)).DeleteEntityAsync(key.PartitionKey, key.RowKey, ETag.All, ct);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // Already gone: the state this delete wants.
+            }
+        });
 
     public async ValueTask DisposeAsync()
     {

@@ -178,6 +178,14 @@ public sealed class TableBatchWriter : IAsyncDisposable
                 StorageMetrics.RecordConflict(metricName, "rows");
                 remaining[index].Completion.TrySetResult(new(status));
                 remaining = [.. remaining.Where((_, i) => i != index)];
+                // One refused action fails the whole transaction, and a round often holds several (deletes of rows a
+                // concurrent writer removed, adds of rows a retry wrote): resubmitting once per refusal would send the
+                // other writers' actions again each time. The actions that can be refused go alone; upserts cannot be.
+                if (remaining.Count > 1 && remaining.Any(MayBeRefused))
+                {
+                    await Task.WhenAll(remaining.Where(MayBeRefused).Select(ExecuteSingleAsync));
+                    remaining = [.. remaining.Where(p => !MayBeRefused(p))];
+                }
             }
             catch (TableTransactionFailedException ex) when (ex.FailedTransactionActionIndex is int index && index < remaining.Count && remaining.Count > 1 && !ex.IsTransient())
             {
@@ -220,6 +228,9 @@ public sealed class TableBatchWriter : IAsyncDisposable
             item.Completion.TrySetResult(new(status));
         }
     }
+
+    private static bool MayBeRefused(Pending item) =>
+        item.Action.ActionType is not (TableTransactionActionType.UpsertReplace or TableTransactionActionType.UpsertMerge);
 
     private static TableWriteStatus? StatusOf(int status) => status switch
     {

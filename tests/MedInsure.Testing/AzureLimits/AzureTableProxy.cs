@@ -137,7 +137,10 @@ public sealed class AzureTableProxy : IAsyncDisposable
                 : AzureTableRules.Check(new(request.Method, table, partitionKey, rowKey, body is { Length: > 0 } ? Encoding.UTF8.GetString(body) : null));
         }
 
-        Traffic.Request(body?.LongLength ?? request.ContentLength ?? 0);
+        var bodyBytes = body?.LongLength ?? request.ContentLength ?? 0;
+        Traffic.Request(bodyBytes);
+        var writeCount = isBatch ? operations?.Count(o => o.Method != "GET") ?? 0 : addressesEntity && request.Method != "GET" ? 1 : 0;
+        Traffic.Attribute(ResourceName(isBatch ? operations?.FirstOrDefault()?.Table : table), bodyBytes, writeCount);
         if (refusal is not null)
         {
             Traffic.Refused(request.Method, target.Split('?')[0], refusal);
@@ -159,11 +162,22 @@ public sealed class AzureTableProxy : IAsyncDisposable
     private async Task ForwardBlobAsync(HttpContext context, string target)
     {
         var path = target.Split('?')[0].Split('/', 4);
+        var bodyBytes = context.Request.ContentLength ?? 0;
+        Traffic.Request(bodyBytes);
+        Traffic.Attribute(path.Length >= 3 ? Uri.UnescapeDataString(path[2]) : "(account)", bodyBytes, context.Request.Method is "PUT" or "DELETE" ? 1 : 0);
         var writes = context.Request.Method is "PUT" or "DELETE" && path.Length >= 3
             ? [new StorageWrite(path[1], context.Request.Method, Uri.UnescapeDataString(path[2]), null, path.Length == 4 ? Uri.UnescapeDataString(path[3]) : null)]
             : new List<StorageWrite>();
         await ForwardOrFaultAsync(context, target, null, writes);
     }
+
+    // Table names as the account sees them: "Tables" requests create and list tables, "Tables('x')" deletes one.
+    private static string ResourceName(string? table) => table switch
+    {
+        null or "" => "(account)",
+        _ when table.StartsWith("Tables", StringComparison.Ordinal) => "(tables)",
+        _ => table,
+    };
 
     // "/{account}/...": Azurite and the emulator endpoint carry the account first in the path.
     private static string AccountOf(string target) => target.Split('?')[0].Split('/', 3) is [_, var account, ..] ? account : "";

@@ -12,6 +12,7 @@ public sealed class TableTraffic
 
     private readonly ConcurrentDictionary<string, long> refusals = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> recent = new();
+    private readonly ConcurrentDictionary<string, ResourceCounters> byResource = new(StringComparer.Ordinal);
     private long requests;
     private long requestBytes;
     private long responseBytes;
@@ -51,8 +52,13 @@ public sealed class TableTraffic
     /// <summary>The last refusals, newest last: method, path, code and message, for a test's failure output.</summary>
     public IReadOnlyList<string> RecentRefusals => [.. recent];
 
+    /// <summary>Requests, request body bytes and entity writes by table (or blob container), refused ones included.</summary>
+    public IReadOnlyDictionary<string, ResourceTraffic> ByResource =>
+        byResource.ToDictionary(r => r.Key, r => r.Value.Snapshot(), StringComparer.Ordinal);
+
     public void Reset()
     {
+        byResource.Clear();
         Interlocked.Exchange(ref requests, 0);
         Interlocked.Exchange(ref requestBytes, 0);
         Interlocked.Exchange(ref responseBytes, 0);
@@ -102,9 +108,31 @@ public sealed class TableTraffic
         }
     }
 
+    internal void Attribute(string resource, long bodyBytes, int writes) =>
+        byResource.GetOrAdd(resource, _ => new ResourceCounters()).Add(bodyBytes, writes);
+
     internal void Down() => Interlocked.Increment(ref unavailable);
 
     internal void NotChecked() => Interlocked.Increment(ref notChecked);
 
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
+
+    private sealed class ResourceCounters
+    {
+        private long requests;
+        private long bytes;
+        private long writes;
+
+        public void Add(long bodyBytes, int entityWrites)
+        {
+            Interlocked.Increment(ref requests);
+            Interlocked.Add(ref bytes, bodyBytes);
+            Interlocked.Add(ref writes, entityWrites);
+        }
+
+        public ResourceTraffic Snapshot() => new(Interlocked.Read(ref requests), Interlocked.Read(ref bytes), Interlocked.Read(ref writes));
+    }
 }
+
+/// <summary>One table's (or container's) share of the traffic.</summary>
+public sealed record ResourceTraffic(long Requests, long RequestBytes, long EntityWrites);
